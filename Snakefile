@@ -1,0 +1,10 @@
+# synplast: reproducible replications of landmark models of synaptic plasticity.
+#
+#   snakemake --cores 8 all                      the main job (config/config.yaml)
+#   snakemake --cores 8 results/tsodyks2000/figures/fig1.png      one figure
+#   snakemake --profile profiles/slurm all       the same on a SLURM cluster
+#
+# The workflow itself lives in workflow/; this file only includes it.
+
+
+include: "workflow/Snakefile"

@@ -1,0 +1,86 @@
+"""Model parameters of the Tsodyks–Uziel–Markram network, named as in the Brian2 example.
+
+Built from the resolved ``model`` section of the config (validated by the workflow schema);
+units are in the names.  Defaults (in ``config/config.yaml``) are the reference's values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+from synplast.kernels.lif import timestep
+
+PATHWAY_SOURCE_TARGET = {"ee": ("E", "E"), "ei": ("E", "I"), "ie": ("I", "E"), "ii": ("I", "I")}
+"""Pathway name -> (source population, target population); Brian2 naming (``ei`` is E->I)."""
+
+
+@dataclass(frozen=True)
+class PathwayParams:
+    """Means and bounds of one pathway's per-synapse parameters (spec §2.4)."""
+
+    A_mV: float
+    U: float
+    U_min: float
+    U_max: float
+    tau_rec_ms: float
+    tau_facil_ms: float | None
+
+    @property
+    def facilitating(self) -> bool:
+        return self.tau_facil_ms is not None
+
+
+@dataclass(frozen=True)
+class ModelParams:
+    """All parameters of the network model."""
+
+    n_exc: int
+    n_inh: int
+    dt_ms: float
+    tau_mem_ms: float
+    v_thresh_mV: float
+    v_reset_mV: float
+    tau_refrac_exc_ms: float
+    tau_refrac_inh_ms: float
+    ib_center_mV: float
+    ib_half_width_mV: float  # quirk Q1: Brian2 +-0.5 mV; paper "0.05 mV"; NEST +-0.375 mV
+    v0_mode: str  # quirk Q3: "zero" (Brian2) or "uniform_0_15" (NEST)
+    connection_probability: float
+    allow_autapses: bool  # quirk Q4: Brian2 allows autapses in ee and ii
+    synapse_model: str  # quirk Q5: "tm3" (Brian2, with y) or "tm2" (NEST tsodyks2)
+    tau_I_ms: float
+    parameter_sd_fraction: float
+    A_bounds_factor: tuple[float, float]
+    tau_min_ms: float
+    pathways: Mapping[str, PathwayParams]
+
+    @classmethod
+    def from_config(cls, model: Mapping) -> ModelParams:
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(model) - names)
+        if unknown:
+            raise ValueError(f"tsodyks2000.model: unknown key {unknown[0]!r}")
+        values = dict(model)
+        values["A_bounds_factor"] = tuple(values["A_bounds_factor"])
+        values["pathways"] = {
+            name: PathwayParams(**values["pathways"][name]) for name in PATHWAY_SOURCE_TARGET
+        }
+        return cls(**values)
+
+    @property
+    def n_neurons(self) -> int:
+        return self.n_exc + self.n_inh
+
+    def population_size(self, population: str) -> int:
+        return self.n_exc if population == "E" else self.n_inh
+
+    def population_offset(self, population: str) -> int:
+        return 0 if population == "E" else self.n_exc
+
+    def refractory_steps(self, population: str) -> int:
+        tau = self.tau_refrac_exc_ms if population == "E" else self.tau_refrac_inh_ms
+        return timestep(tau, self.dt_ms)
+
+    def steps(self, duration_ms: float) -> int:
+        return timestep(duration_ms, self.dt_ms)

@@ -1,0 +1,51 @@
+"""What the tsodyks2000 figures and claims read (imported by the workflow when it plans).
+
+Each request is a ``(scenario, seed, stage)`` triple; the workflow turns it into the path
+``results/tsodyks2000/<scenario>/seed<seed>/<stage>.nc``.  Kept free of heavy imports.
+"""
+
+from __future__ import annotations
+
+from synplast.config import scenario_config
+
+PAPER = "tsodyks2000"
+
+
+def figure_requests(config: dict, figure: str) -> list[tuple[str, int, str]]:
+    """Stage files one figure reads."""
+    spec = config[PAPER]["figures"][figure]
+    if figure == "fig1":
+        return [(spec["scenario"], int(spec["seed"]), "test")]
+    if figure == "ibi_vs_ib_spread":
+        return [
+            (scenario, int(seed), "test")
+            for scenario in spec["scenarios"]
+            for seed in scenario_config(config, PAPER, scenario)["seeds"]
+        ]
+    raise KeyError(f"unknown tsodyks2000 figure {figure!r}")
+
+
+def figure_options(config: dict, figure: str) -> dict:
+    """The options a figure function receives (its config entry, resolved)."""
+    options = dict(config[PAPER]["figures"][figure])
+    if figure == "ibi_vs_ib_spread":
+        options["half_widths_mV"] = [
+            scenario_config(config, PAPER, s)["model"]["ib_half_width_mV"]
+            for s in options["scenarios"]
+        ]
+    return options
+
+
+def claim_requests(config: dict) -> list[tuple[str, int, str]]:
+    """Stage files the claims read: every seed of the claim scenarios."""
+    claims = config[PAPER]["claims"]
+    scenarios = [
+        claims["scenario"],
+        claims["narrow_spread_scenario"],
+        claims["wide_spread_scenario"],
+    ]
+    return [
+        (scenario, int(seed), "test")
+        for scenario in dict.fromkeys(scenarios)
+        for seed in scenario_config(config, PAPER, scenario)["seeds"]
+    ]

@@ -1,0 +1,65 @@
+"""Measure a paper's claims over seeds, and join every paper's claims into the scorecard."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from synplast.pipeline import code_hash, paper_module, stage_path
+from synplast.scorecard import claims_dataset, render, rows
+from synplast.stagefile import read_stage, write_stage
+
+
+def evaluate_claims(
+    paper: str,
+    *,
+    config: Mapping,
+    output: str | Path,
+    root: str | Path = "results",
+    input_paths: Sequence[str | Path] | None = None,
+    code_sha256: str | None = None,
+) -> Path:
+    """Write ``results/<paper>/claims.nc``: every claim's measurement per seed and verdict."""
+    package = importlib.import_module(f"synplast.papers.{paper}")
+    targets = importlib.import_module(paper_module(paper, "targets"))
+    claims = importlib.import_module(paper_module(paper, "claims"))
+    requests = targets.claim_requests(config)
+    paths = (
+        [Path(p) for p in input_paths]
+        if input_paths is not None
+        else [stage_path(paper, scenario, seed, stage, root) for scenario, seed, stage in requests]
+    )
+    if len(paths) != len(requests):
+        raise ValueError(f"{paper}: expected {len(requests)} input files, got {len(paths)}")
+    datasets = {
+        request: read_stage(
+            path, paper=paper, stage=request[2], scenario=request[0], seed=request[1]
+        )
+        for request, path in zip(requests, paths, strict=True)
+    }
+    results = claims.evaluate(datasets, config)
+    seeds = sorted({seed for _, seed, _ in requests})
+    return write_stage(
+        claims_dataset(results),
+        output,
+        paper=paper,
+        scenario=",".join(dict.fromkeys(scenario for scenario, _, _ in requests)),
+        stage="claims",
+        seed=seeds[0] if len(seeds) == 1 else -1,
+        config=config[paper]["claims"],
+        code_sha256=code_sha256 or code_hash(paper, "claims"),
+        inputs=paths,
+        title=f"synplast {paper} claims",
+        references=package.REFERENCES,
+    )
+
+
+def build_scorecard(
+    claim_files: Sequence[str | Path], markdown: str | Path, json_path: str | Path
+) -> None:
+    """Join the papers' claims files into the scorecard (Markdown and JSON)."""
+    all_rows = []
+    for path in claim_files:
+        all_rows.extend(rows(read_stage(path, stage="claims"), source=str(path)))
+    render(all_rows, markdown, json_path)

@@ -1,0 +1,185 @@
+"""The scorecard: each paper's claims, the expectation, the measurement over seeds, a verdict.
+
+A paper's ``claims.evaluate`` returns :class:`ClaimResult` rows.  They are stored per paper in
+``results/<paper>/claims.nc`` (a stage file with provenance, via :func:`claims_dataset`), and
+:func:`render` joins every paper's file into ``results/scorecard.md`` (for people) and
+``results/scorecard.json`` (for programs), each row naming the file it came from.
+
+A claim passes when its criterion holds for **every** seed; the measurement is reported as the
+mean, SD, min and max over seeds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """One claim of one paper, measured over seeds."""
+
+    claim_id: str
+    statement: str
+    expectation: str
+    measure: str
+    units: str
+    seeds: Sequence[int]
+    values: Sequence[float]
+    passed: Sequence[bool]
+    note: str = field(default="")
+
+    @property
+    def verdict(self) -> str:
+        return "pass" if all(self.passed) and len(self.passed) > 0 else "fail"
+
+
+def claims_dataset(results: Sequence[ClaimResult]) -> xr.Dataset:
+    """The claims of one paper as a Dataset (claim x seed)."""
+    seeds = sorted({s for r in results for s in r.seeds})
+    value = np.full((len(results), len(seeds)), np.nan)
+    passed = np.zeros((len(results), len(seeds)), dtype=np.int8)
+    for i, result in enumerate(results):
+        for seed, v, ok in zip(result.seeds, result.values, result.passed, strict=True):
+            value[i, seeds.index(seed)] = v
+            passed[i, seeds.index(seed)] = int(ok)
+
+    def text(name, values, long_name):
+        return (
+            ("claim",),
+            np.asarray(values, dtype=object),
+            {"units": "1", "long_name": long_name},
+        )
+
+    return xr.Dataset(
+        {
+            "statement": text("statement", [r.statement for r in results], "the claim"),
+            "expectation": text(
+                "expectation",
+                [r.expectation for r in results],
+                "expected value or direction, with its justification",
+            ),
+            "measure": text("measure", [r.measure for r in results], "what is measured"),
+            "measure_units": text(
+                "measure_units", [r.units for r in results], "units of the measurement"
+            ),
+            "note": text("note", [r.note for r in results], "remarks"),
+            "verdict": text("verdict", [r.verdict for r in results], "pass or fail"),
+            "value": (
+                ("claim", "seed"),
+                value,
+                {
+                    "units": "1",
+                    "long_name": "measurement per seed (see measure_units)",
+                    "may_be_nan": 1,
+                },
+            ),
+            "passed": (
+                ("claim", "seed"),
+                passed,
+                {"units": "1", "long_name": "criterion holds for this seed (1) or not"},
+            ),
+        },
+        coords={
+            "claim": (
+                "claim",
+                np.asarray([r.claim_id for r in results], dtype=object),
+                {"units": "1", "long_name": "claim identifier"},
+            ),
+            "seed": (
+                "seed",
+                np.asarray(seeds, dtype=np.int64),
+                {"units": "1", "long_name": "network seed"},
+            ),
+        },
+    )
+
+
+def _summary(values: np.ndarray) -> dict[str, float]:
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return {
+            "mean": float("nan"),
+            "sd": float("nan"),
+            "min": float("nan"),
+            "max": float("nan"),
+            "n": 0,
+        }
+    return {
+        "mean": float(finite.mean()),
+        "sd": float(finite.std()),
+        "min": float(finite.min()),
+        "max": float(finite.max()),
+        "n": int(finite.size),
+    }
+
+
+def rows(claims: xr.Dataset, source: str) -> list[dict]:
+    """Scorecard rows of one paper's claims Dataset."""
+    out = []
+    for i, claim in enumerate(claims["claim"].values):
+        mask = ~np.isnan(claims["value"].values[i])
+        out.append(
+            {
+                "paper": claims.attrs["paper"],
+                "claim": str(claim),
+                "statement": str(claims["statement"].values[i]),
+                "expectation": str(claims["expectation"].values[i]),
+                "measure": str(claims["measure"].values[i]),
+                "units": str(claims["measure_units"].values[i]),
+                "seeds": [int(s) for s in claims["seed"].values[mask]],
+                "values": [float(v) for v in claims["value"].values[i][mask]],
+                "seeds_passing": int(claims["passed"].values[i].sum()),
+                "summary": _summary(claims["value"].values[i]),
+                "verdict": str(claims["verdict"].values[i]),
+                "note": str(claims["note"].values[i]),
+                "source": source,
+                "code_sha256": claims.attrs["code_sha256"],
+                "config_sha256": claims.attrs["config_sha256"],
+                "git_commit": claims.attrs["git_commit"],
+            }
+        )
+    return out
+
+
+def _fmt(value: float) -> str:
+    if not np.isfinite(value):
+        return "n/a"
+    return f"{value:.3g}"
+
+
+def render(all_rows: list[dict], markdown_path: str | Path, json_path: str | Path) -> None:
+    """Write the scorecard as Markdown and JSON (each atomically)."""
+    from synplast.stagefile import atomic_write_text
+
+    passed = sum(row["verdict"] == "pass" for row in all_rows)
+    lines = [
+        "# synplast scorecard",
+        "",
+        f"{passed} of {len(all_rows)} claims pass. A claim passes when its criterion holds "
+        "for every seed; the measurement is mean ± SD [min, max] over seeds.",
+        "",
+        "| paper | claim | expectation | measurement | seeds passing | verdict |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in all_rows:
+        s = row["summary"]
+        units = "" if row["units"] == "1" else f" {row['units']}"
+        measurement = (
+            f"{row['measure']}: {_fmt(s['mean'])} ± {_fmt(s['sd'])} "
+            f"[{_fmt(s['min'])}, {_fmt(s['max'])}]{units}"
+        )
+        lines.append(
+            f"| {row['paper']} | {row['statement']} | {row['expectation']} | {measurement} | "
+            f"{row['seeds_passing']}/{len(row['seeds'])} | **{row['verdict']}** |"
+        )
+    lines += ["", "Sources (trace any of them with `synplast trace FILE`):", ""]
+    for source in sorted({row["source"] for row in all_rows}):
+        lines.append(f"- `{source}`")
+    atomic_write_text(markdown_path, "\n".join(lines) + "\n")
+    atomic_write_text(json_path, json.dumps({"claims": all_rows}, indent=2, allow_nan=True) + "\n")

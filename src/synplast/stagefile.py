@@ -1,0 +1,220 @@
+"""Stage files: xarray Datasets in NetCDF that carry their provenance.
+
+Every file the pipeline writes between stages (and the data behind every figure) goes through
+:func:`write_stage` and is read back through :func:`read_stage`.
+
+Writing
+    - checks that every variable and coordinate has ``units`` and ``long_name``;
+    - sets the global provenance attributes of ``DESIGN.md`` (paper, scenario, stage, seed, git
+      commit and dirtiness, code hash, exact config and its hash, upstream files and their
+      hashes, package versions, Numba thread count);
+    - writes zlib-compressed NetCDF-4 to a temporary name in the target folder, flushes it to
+      disk, then renames it: a killed job never leaves a file that looks complete.
+
+Reading
+    - a missing, truncated or foreign file, the wrong paper or stage, a missing provenance
+      attribute or variable, or a NaN where none may be, is a :class:`StageFileError` whose
+      message is one line naming the file.
+
+A variable that may legitimately hold NaN (e.g. the OSI of a silent neuron) is written with the
+attribute ``may_be_nan = 1``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+# HDF5 file locking fails on many shared cluster filesystems (NFS, Lustre); the files here are
+# written once under a temporary name and renamed, so locking buys nothing.
+os.environ.setdefault("HDF5_USE_FILE_LOCKING", "FALSE")
+
+import numpy as np  # noqa: E402
+import xarray as xr  # noqa: E402
+
+import synplast  # noqa: E402
+from synplast.provenance import file_sha256, git_state, package_versions  # noqa: E402
+
+PROVENANCE_ATTRS = (
+    "Conventions",
+    "title",
+    "references",
+    "source",
+    "paper",
+    "scenario",
+    "stage",
+    "seed",
+    "git_commit",
+    "git_dirty",
+    "code_sha256",
+    "config_json",
+    "config_sha256",
+    "inputs_sha256",
+    "package_versions",
+    "numba_threads",
+)
+
+__all__ = [
+    "PROVENANCE_ATTRS",
+    "StageFileError",
+    "atomic_write_text",
+    "config_sha256",
+    "provenance_attrs",
+    "read_stage",
+    "write_stage",
+]
+
+
+class StageFileError(ValueError):
+    """A stage file is missing, damaged or not the file the caller expected."""
+
+
+def canonical_json(value: object) -> str:
+    """JSON with sorted keys and no whitespace: the form that is hashed."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def config_sha256(config: Mapping) -> str:
+    """sha256 of the canonical JSON of a config mapping."""
+    return hashlib.sha256(canonical_json(config).encode()).hexdigest()
+
+
+def _numba_threads() -> int:
+    try:
+        import numba
+
+        return int(numba.get_num_threads())
+    except Exception:  # pragma: no cover - numba is a hard dependency
+        return 0
+
+
+def provenance_attrs(
+    *,
+    paper: str,
+    scenario: str,
+    stage: str,
+    seed: int,
+    config: Mapping,
+    code_sha256: str,
+    inputs: Iterable[str | Path] = (),
+    title: str = "",
+    references: str = "",
+) -> dict[str, str | int]:
+    """The global attributes every stage file and figure carries (strings and ints only)."""
+    commit, dirty = git_state(Path.cwd())
+    upstream = {str(Path(p)): file_sha256(p) for p in inputs}
+    return {
+        "Conventions": "CF-1.10",
+        "title": title or f"synplast {paper} {scenario} seed {seed}: {stage}",
+        "references": references,
+        "source": f"synplast {synplast.__version__}",
+        "paper": paper,
+        "scenario": scenario,
+        "stage": stage,
+        "seed": int(seed),
+        "git_commit": commit,
+        "git_dirty": int(dirty),
+        "code_sha256": code_sha256,
+        "config_json": canonical_json(config),
+        "config_sha256": config_sha256(config),
+        "inputs_sha256": canonical_json(upstream),
+        "package_versions": package_versions(),
+        "numba_threads": _numba_threads(),
+        "date_created": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def _check_metadata(ds: xr.Dataset) -> None:
+    for name, var in ds.variables.items():
+        missing = [key for key in ("units", "long_name") if key not in var.attrs]
+        if missing:
+            raise StageFileError(f"variable {name!r} lacks attribute(s) {', '.join(missing)}")
+
+
+def _encoding(ds: xr.Dataset) -> dict[str, dict]:
+    encoding = {}
+    for name, var in ds.variables.items():
+        if var.dtype.kind in "biuf" and var.ndim > 0:
+            encoding[name] = {"zlib": True, "complevel": 4}
+    return encoding
+
+
+def write_stage(ds: xr.Dataset, path: str | Path, **provenance) -> Path:
+    """Write ``ds`` to ``path`` atomically, with the provenance attributes.
+
+    ``provenance`` takes the keyword arguments of :func:`provenance_attrs`.
+    """
+    path = Path(path)
+    _check_metadata(ds)
+    out = ds.copy()
+    out.attrs = {**ds.attrs, **provenance_attrs(**provenance)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    try:
+        out.to_netcdf(tmp, engine="netcdf4", format="NETCDF4", encoding=_encoding(out))
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_stage(
+    path: str | Path,
+    *,
+    variables: Iterable[str] = (),
+    **expected: str | int,
+) -> xr.Dataset:
+    """Open and check a stage file; return it loaded into memory.
+
+    ``expected`` names provenance attributes and their required values (``paper=``,
+    ``stage=``, ``scenario=``, ``seed=``).  Raises :class:`StageFileError` (one line, naming
+    the file) when the file is missing or unreadable, lacks a provenance attribute, has another
+    paper, stage, scenario or seed than expected, lacks one of ``variables``, or holds a NaN in
+    a variable not marked ``may_be_nan``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise StageFileError(f"{path}: stage file does not exist")
+    try:
+        with xr.open_dataset(path, engine="netcdf4") as handle:
+            ds = handle.load()
+    except Exception as error:  # netCDF4 raises OSError, RuntimeError, ValueError...
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise StageFileError(f"{path}: not a readable NetCDF stage file ({reason})") from None
+    missing = [key for key in PROVENANCE_ATTRS if key not in ds.attrs]
+    if missing:
+        raise StageFileError(f"{path}: missing provenance attribute(s) {', '.join(missing)}")
+    for key, want in expected.items():
+        if key not in PROVENANCE_ATTRS:
+            raise TypeError(f"read_stage got an unknown expectation {key!r}")
+        if want is not None and ds.attrs[key] != want:
+            raise StageFileError(f"{path}: {key} is {ds.attrs[key]!r}, expected {want!r}")
+    absent = [name for name in variables if name not in ds.variables]
+    if absent:
+        raise StageFileError(f"{path}: missing variable(s) {', '.join(absent)}")
+    for name, var in ds.variables.items():
+        nan_forbidden = var.dtype.kind == "f" and not var.attrs.get("may_be_nan", 0)
+        if nan_forbidden and np.isnan(var.values).any():
+            raise StageFileError(f"{path}: variable {name!r} holds NaN")
+    return ds
+
+
+def atomic_write_text(path: str | Path, text: str) -> Path:
+    """Write a text file under a temporary name, then rename it into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
