@@ -16,10 +16,11 @@ default schedule ``start -> groups -> thresholds -> synapses -> resets`` (spec Â
 Units: ``v`` and drives in mV, ``A`` in mV, times in steps; the per-synapse propagators are
 precomputed for the step ``dt``.
 
-The same source is compiled twice, serial and parallel (``prange`` over neurons and synapses).
-The parallel loops are element-wise with fixed summation order per neuron (incoming synapses
-in (pathway, pre) order, as Brian2 sums them), so the result does not depend on the thread
-count; the only reduction across synapses (the mean ``x`` of E->E) runs serially.
+Each phase is a small ``@njit(parallel=True)`` function with a ``prange`` over neurons or
+synapses, called in schedule order from a serial loop over steps.  Every parallel loop is
+element-wise, and each neuron sums its incoming synapses in a fixed (pathway, pre) order, as
+Brian2 does, so the numbers do not depend on the thread count; the only reduction across
+synapses (the mean ``x`` of E->E) runs serially.
 """
 
 from __future__ import annotations
@@ -34,7 +35,97 @@ PATHWAYS = ("ee", "ei", "ie", "ii")
 """Pathway codes 0-3 of ``syn_pathway``, named source->target as in Brian2 (ei is E->I)."""
 
 
-def _advance(
+@njit(cache=True)
+def mean_recovered_fraction(x, start, stop):
+    """Mean of ``x[start:stop]`` summed in index order (serial, thread-count independent)."""
+    total = 0.0
+    for syn in range(start, stop):
+        total += x[syn]
+    return total / (stop - start)
+
+
+@njit(cache=True, parallel=True)
+def update_neurons(
+    step,
+    v,
+    lastspike_step,
+    bias_mV,
+    membrane_decay,
+    v_thresh_mV,
+    refractory_steps,
+    syn_pathway,
+    syn_A_mV,
+    y,
+    post_indptr,
+    post_order,
+    spiked,
+):
+    """Groups + thresholds: summed drive from ``y``, exact LIF step, spike test -> ``spiked``."""
+    for k in prange(v.shape[0]):
+        drive_ee = 0.0
+        drive_ei = 0.0
+        drive_ie = 0.0
+        drive_ii = 0.0
+        for idx in range(post_indptr[k], post_indptr[k + 1]):
+            syn = post_order[idx]
+            pathway = syn_pathway[syn]
+            if pathway == 0:
+                drive_ee += syn_A_mV[syn] * y[syn]
+            elif pathway == 1:
+                drive_ei += syn_A_mV[syn] * y[syn]
+            elif pathway == 2:
+                drive_ie += syn_A_mV[syn] * y[syn]
+            else:
+                drive_ii += syn_A_mV[syn] * y[syn]
+        refractory = is_refractory(step, lastspike_step[k], refractory_steps[k])
+        if not refractory:
+            v_inf = drive_ee + drive_ei + drive_ie + drive_ii + bias_mV[k]
+            v[k] = lif_exact_step(v[k], v_inf, membrane_decay)
+        spiked[k] = (v[k] > v_thresh_mV) and not refractory
+
+
+@njit(cache=True, parallel=True)
+def propagate_synapses(x, y, u, decay_x, coupling_y, decay_y, decay_u):
+    """Groups: exact propagation of every synapse's ``(x, y, u)`` over one step."""
+    for syn in prange(x.shape[0]):
+        x[syn], y[syn], u[syn] = propagate(
+            x[syn], y[syn], u[syn], decay_x[syn], coupling_y[syn], decay_y, decay_u[syn]
+        )
+
+
+@njit(cache=True, parallel=True)
+def spike_and_reset(
+    step,
+    spiked,
+    v,
+    lastspike_step,
+    v_reset_mV,
+    syn_U,
+    syn_facilitating,
+    x,
+    y,
+    u,
+    pre_indptr,
+    pre_order,
+):
+    """Synapses + resets: ``on_pre`` on each spiking neuron's synapses, then ``v = v_reset``.
+
+    Each synapse has one presynaptic neuron, so the neurons' loops touch disjoint synapses.
+    """
+    for j in prange(v.shape[0]):
+        if spiked[j]:
+            for idx in range(pre_indptr[j], pre_indptr[j + 1]):
+                syn = pre_order[idx]
+                if syn_facilitating[syn]:
+                    x[syn], y[syn], u[syn] = on_pre_facilitating(x[syn], y[syn], u[syn], syn_U[syn])
+                else:
+                    x[syn], y[syn] = on_pre_depressing(x[syn], y[syn], syn_U[syn])
+            lastspike_step[j] = step
+            v[j] = v_reset_mV
+
+
+@njit(cache=True)
+def advance(
     n_steps,
     start_step,
     v,
@@ -63,62 +154,53 @@ def _advance(
     ee_stop,
     record_x_mean,
 ):
+    """Advance the network by ``n_steps`` from ``start_step``, in place.
+
+    Returns ``(spike_step int64, spike_neuron int32, x_mean_ee float64[n_steps])``; the last is
+    empty unless ``record_x_mean``.
+    """
     n_neurons = v.shape[0]
-    n_syn = x.shape[0]
     spiked = np.zeros(n_neurons, dtype=np.bool_)
     capacity = 1024
     spike_step = np.empty(capacity, dtype=np.int64)
     spike_neuron = np.empty(capacity, dtype=np.int32)
     n_spikes = 0
     x_mean_ee = np.zeros(n_steps if record_x_mean else 0, dtype=np.float64)
-    n_ee = ee_stop - ee_start
     for offset in range(n_steps):
         step = start_step + offset
-        # 1. start: the StateMonitor samples x before anything moves
-        if record_x_mean and n_ee > 0:
-            total = 0.0
-            for s in range(ee_start, ee_stop):
-                total += x[s]
-            x_mean_ee[offset] = total / n_ee
-        # 2a. groups: summed drive from current y, exact LIF step, threshold and reset
-        for k in prange(n_neurons):
-            drive_ee = 0.0
-            drive_ei = 0.0
-            drive_ie = 0.0
-            drive_ii = 0.0
-            for idx in range(post_indptr[k], post_indptr[k + 1]):
-                s = post_order[idx]
-                pathway = syn_pathway[s]
-                if pathway == 0:
-                    drive_ee += syn_A_mV[s] * y[s]
-                elif pathway == 1:
-                    drive_ei += syn_A_mV[s] * y[s]
-                elif pathway == 2:
-                    drive_ie += syn_A_mV[s] * y[s]
-                else:
-                    drive_ii += syn_A_mV[s] * y[s]
-            refractory = is_refractory(step, lastspike_step[k], refractory_steps[k])
-            if not refractory:
-                v_inf = drive_ee + drive_ei + drive_ie + drive_ii + bias_mV[k]
-                v[k] = lif_exact_step(v[k], v_inf, membrane_decay)
-            spiked[k] = (v[k] > v_thresh_mV) and not refractory
-        # 2b. groups: exact propagation of every synapse over the step
-        for s in prange(n_syn):
-            x[s], y[s], u[s] = propagate(
-                x[s], y[s], u[s], decay_x[s], coupling_y[s], decay_y, decay_u[s]
-            )
-        # 3.-5. thresholds, on_pre of spiking neurons' synapses, resets
-        for j in prange(n_neurons):
-            if spiked[j]:
-                for idx in range(pre_indptr[j], pre_indptr[j + 1]):
-                    s = pre_order[idx]
-                    if syn_facilitating[s]:
-                        x[s], y[s], u[s] = on_pre_facilitating(x[s], y[s], u[s], syn_U[s])
-                    else:
-                        x[s], y[s] = on_pre_depressing(x[s], y[s], syn_U[s])
-                lastspike_step[j] = step
-                v[j] = v_reset_mV
-        for k in range(n_neurons):
+        if record_x_mean and ee_stop > ee_start:  # 1. start: StateMonitor
+            x_mean_ee[offset] = mean_recovered_fraction(x, ee_start, ee_stop)
+        update_neurons(  # 2. groups (neurons) and 3. thresholds
+            step,
+            v,
+            lastspike_step,
+            bias_mV,
+            membrane_decay,
+            v_thresh_mV,
+            refractory_steps,
+            syn_pathway,
+            syn_A_mV,
+            y,
+            post_indptr,
+            post_order,
+            spiked,
+        )
+        propagate_synapses(x, y, u, decay_x, coupling_y, decay_y, decay_u)  # 2. groups
+        spike_and_reset(  # 4. synapses (on_pre) and 5. resets
+            step,
+            spiked,
+            v,
+            lastspike_step,
+            v_reset_mV,
+            syn_U,
+            syn_facilitating,
+            x,
+            y,
+            u,
+            pre_indptr,
+            pre_order,
+        )
+        for k in range(n_neurons):  # SpikeMonitor
             if spiked[k]:
                 if n_spikes == capacity:
                     capacity *= 2
@@ -126,17 +208,9 @@ def _advance(
                     grown_neuron = np.empty(capacity, dtype=np.int32)
                     grown_step[:n_spikes] = spike_step[:n_spikes]
                     grown_neuron[:n_spikes] = spike_neuron[:n_spikes]
-                    spike_step, spike_neuron = grown_step, grown_neuron
+                    spike_step = grown_step
+                    spike_neuron = grown_neuron
                 spike_step[n_spikes] = step
                 spike_neuron[n_spikes] = k
                 n_spikes += 1
     return spike_step[:n_spikes].copy(), spike_neuron[:n_spikes].copy(), x_mean_ee
-
-
-advance_serial = njit(cache=True)(_advance)
-advance_parallel = njit(cache=True, parallel=True)(_advance)
-
-
-def advance(*args, parallel: bool = False):
-    """Advance the network; ``parallel`` picks the ``prange`` build (same numbers)."""
-    return (advance_parallel if parallel else advance_serial)(*args)

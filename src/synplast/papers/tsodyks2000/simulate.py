@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 import xarray as xr
 
@@ -161,8 +160,8 @@ def advance(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Advance ``state`` by ``n_steps``; returns (spike steps, spike neurons, mean E->E x).
 
-    Uses the parallel kernel build when Numba runs more than one thread; both builds give the
-    same numbers.
+    The kernel's parallel phases use Numba's current thread count; the numbers do not depend
+    on it.
     """
     out = kernel.advance(
         n_steps,
@@ -192,7 +191,6 @@ def advance(
         network.ee_start,
         network.ee_stop,
         record_x_mean,
-        parallel=numba.get_num_threads() > 1,
     )
     state.step += n_steps
     return out

@@ -1,0 +1,536 @@
+"""Numba block kernels of the Sadeh et al. (2015) network: LIF + voltage-based plasticity.
+
+One call simulates one block (the reference's ``network_simulator._net_sim_``): every state
+variable starts at 0, the feedforward input ``X`` (int16 event counts, neuron x step) is given,
+and the weights ``W[pre, post]`` (mV) are updated in place when ``plastic``.  Per step ``i``
+(spec §2.3-2.5; dt = 1 ms at the paper's values):
+
+1. ``V[i] = B*V[i-1] + J_ffw*X[:, i] + sum_j S_j[i-1]*W[j, :]``   (``V[-1] = 0``, ``S[-1] = 0``)
+2. ``S[i] = V[i] > V_th``; spiking neurons are reset to ``V_reset`` in the same step.
+3. If plastic and ``i >= 1``, traces from the *previous* (post-reset) ``V[i-1]`` and ``S[i-1]``::
+
+       u-[i] = exp(-dt/tau-) u-[i-1] + dt V[i-1]/tau-      u+[i] likewise with tau+
+       xbar[i] = exp(-dt/tau_x) xbar[i-1] + dt S[i-1]/tau_x
+       ubar[i] = mean(V[max(0, i-n_avg) : i])             (ring buffer, summed afresh each step)
+
+   then ``LTD_jk = -ltd_scale S_j[i] ubar_k^2/u_ref^2 [u-_k - theta-]_+`` and
+   ``LTP_jk = ltp_scale xbar_j [V_k[i] - theta+]_+ [u+_k - theta-]_+`` with the post-reset
+   ``V[i]``, applied in this order:
+
+   a. E rows (pre j < N_E): ``W += (LTD + LTP)`` where ``W != 0`` before the step (absorbing
+      zero, spec C6; with ``absorbing_zero=False`` the structural mask ``exists`` is used), then
+      ``W = w_max if W >= w_max``, then ``W = w_min unless W > w_min`` (clip after the sum).
+   b. I->E (pre j >= N_E, post k < N_E): ``W -= (LTP + LTD)``, no mask.
+   c. I rows: ``W = w_max_inh if W <= w_max_inh``, then ``W = 0 unless W <= 0``.
+
+Pathway flags switch E->E, E->I and I->E plasticity off (those weights stay static).  Entries
+with zero update never leave their bounds, so after one full clip at step 1 (what the reference's
+whole-matrix clip does to an out-of-bounds W0) only touched entries are visited: LTD is
+event-driven over presynaptic spikes, LTP runs over the posts with a non-zero LTP factor.
+
+``run_block`` is dense (W is N x N float64; right at N = 500, where E rows have density 0.3 and
+I rows are full).  ``run_block_sparse`` keeps only existing synapses in CSR (by pre) with a CSC
+index (by post) and gives bit-identical results where every I->E synapse exists (the paper's
+p_IE = 1); with p_IE < 1 it updates only existing I->E synapses whereas the dense kernel, like
+the reference, would grow absent ones.  Neither kernel draws random numbers or uses threads.
+
+Float constants are passed as the tuple :meth:`SadehParams.kernel_constants`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+__all__ = ["run_block", "run_block_sparse", "SparseWeights"]
+
+
+@njit(cache=True, nogil=True)
+def _append_spike(buf_n, buf_t, count, neuron, step):
+    """Append (neuron, step) to growable buffers; returns the (possibly new) buffers."""
+    if count == buf_n.shape[0]:
+        new_n = np.empty(2 * buf_n.shape[0], np.int32)
+        new_t = np.empty(2 * buf_t.shape[0], np.int32)
+        new_n[:count] = buf_n[:count]
+        new_t[:count] = buf_t[:count]
+        buf_n, buf_t = new_n, new_t
+    buf_n[count] = neuron
+    buf_t[count] = step
+    return buf_n, buf_t
+
+
+@njit(cache=True, nogil=True)
+def _membrane_step(V, V_old, X, i, rec, S, B, V_th, V_reset, J_ffw, buf_n, buf_t, count):
+    """Steps 1-2: integrate, threshold, reset; record spikes. Returns buffers and count."""
+    N = V.shape[0]
+    for k in range(N):
+        V_old[k] = V[k]
+        v = B * V[k] + J_ffw * X[k, i] + rec[k]
+        if v > V_th:
+            S[k] = 1
+            v = V_reset
+            buf_n, buf_t = _append_spike(buf_n, buf_t, count, k, i)
+            count += 1
+        else:
+            S[k] = 0
+        V[k] = v
+    return buf_n, buf_t, count
+
+
+@njit(cache=True, nogil=True)
+def _post_factors(i, V, V_old, S_old, um, up, xb, ring, ubar, post_ltd, post_ltp, consts):
+    """Step 3: traces from V[i-1], S[i-1]; boxcar u-bar; per-post LTD and LTP factors."""
+    (
+        dt,
+        _tm,
+        _vth,
+        _vr,
+        _jf,
+        tau_minus,
+        tau_plus,
+        tau_x,
+        ltd_scale,
+        ltp_scale,
+        theta_minus,
+        theta_plus,
+        u_ref_sq,
+        _wmin,
+        _wmax,
+        _wmaxi,
+    ) = consts
+    N = V.shape[0]
+    n_avg = ring.shape[0]
+    d_minus = math.exp(-dt / tau_minus)
+    d_plus = math.exp(-dt / tau_plus)
+    d_x = math.exp(-dt / tau_x)
+    slot = (i - 1) % n_avg
+    for k in range(N):
+        um[k] = d_minus * um[k] + dt * V_old[k] / tau_minus
+        up[k] = d_plus * up[k] + dt * V_old[k] / tau_plus
+        xb[k] = d_x * xb[k] + dt * S_old[k] / tau_x
+        ring[slot, k] = V_old[k]
+        ubar[k] = 0.0
+    n_filled = min(i, n_avg)
+    for r in range(n_filled):
+        for k in range(N):
+            ubar[k] += ring[r, k]
+    for k in range(N):
+        ubar[k] /= n_filled
+        post_ltd[k] = ltd_scale * (ubar[k] * ubar[k] / u_ref_sq) * max(um[k] - theta_minus, 0.0)
+        post_ltp[k] = ltp_scale * max(V[k] - theta_plus, 0.0) * max(up[k] - theta_minus, 0.0)
+
+
+@njit(cache=True, nogil=True)
+def _update_e(w, dw, mask_ok, w_min, w_max):
+    """E-row update: masked sum, then clip at w_max, then at w_min (spec §2.5, step a)."""
+    if mask_ok:
+        w += dw
+    if w >= w_max:
+        w = w_max
+    if not w > w_min:
+        w = w_min
+    return w
+
+
+@njit(cache=True, nogil=True)
+def _update_ie(w, dw, w_max_inh):
+    """I->E update (no mask) and I-row clip (spec §2.5, steps b-c)."""
+    w -= dw
+    if w <= w_max_inh:
+        w = w_max_inh
+    if not w <= 0.0:
+        w = 0.0
+    return w
+
+
+@njit(cache=True, nogil=True)
+def _clip_i(w, w_max_inh):
+    if w <= w_max_inh:
+        w = w_max_inh
+    if not w <= 0.0:
+        w = 0.0
+    return w
+
+
+@njit(cache=True, nogil=True)
+def _plastic_range(j, k, n_E, plastic_EE, plastic_EI, plastic_IE):
+    """Whether the synapse j -> k is plastic under the pathway flags."""
+    if j < n_E:
+        return plastic_EE if k < n_E else plastic_EI
+    return plastic_IE and k < n_E
+
+
+@njit(cache=True, nogil=True)
+def run_block(
+    W,
+    X,
+    exists,
+    plastic,
+    plastic_EE,
+    plastic_EI,
+    plastic_IE,
+    absorbing_zero,
+    ie_ltd_only,
+    n_E,
+    n_avg,
+    consts,
+):
+    """Simulate one block on dense ``W[pre, post]`` (float64, mV; updated in place).
+
+    ``X``: int16 (N, T) feedforward event counts.  ``exists``: uint8 (N, N) structural mask,
+    used for E rows only when ``absorbing_zero`` is False.  ``ie_ltd_only`` drops the LTP term
+    of I->E synapses (``spont_inh_rule: ltd_only``, spec C4).  Returns ``(neuron, step)`` int32
+    arrays of all spikes, in step order (neurons ascending within a step).
+    """
+    dt, tau_m, V_th, V_reset, J_ffw = consts[0], consts[1], consts[2], consts[3], consts[4]
+    w_min, w_max, w_max_inh = consts[13], consts[14], consts[15]
+    N, T = X.shape
+    B = math.exp(-dt / tau_m)
+    V = np.zeros(N)
+    V_old = np.zeros(N)
+    S = np.zeros(N, np.uint8)
+    S_old = np.zeros(N, np.uint8)
+    rec = np.zeros(N)
+    um = np.zeros(N)
+    up = np.zeros(N)
+    xb = np.zeros(N)
+    ubar = np.zeros(N)
+    ring = np.zeros((n_avg, N))
+    post_ltd = np.zeros(N)
+    post_ltp = np.zeros(N)
+    active_e = np.empty(N, np.int64)
+    active_i = np.empty(N, np.int64)
+    buf_n = np.empty(max(N * T // 64, 16), np.int32)
+    buf_t = np.empty(buf_n.shape[0], np.int32)
+    count = 0
+    for i in range(T):
+        for k in range(N):
+            rec[k] = 0.0
+        for j in range(N):
+            if S[j]:
+                for k in range(N):
+                    rec[k] += W[j, k]
+        S_old[:] = S
+        buf_n, buf_t, count = _membrane_step(
+            V, V_old, X, i, rec, S, B, V_th, V_reset, J_ffw, buf_n, buf_t, count
+        )
+        if not plastic or i == 0:
+            continue
+        if i == 1:
+            _clip_all_dense(W, n_E, plastic_EE, plastic_EI, plastic_IE, w_min, w_max, w_max_inh)
+        _post_factors(i, V, V_old, S_old, um, up, xb, ring, ubar, post_ltd, post_ltp, consts)
+        n_ae = 0
+        n_ai = 0
+        for k in range(N):
+            if post_ltp[k] > 0.0:
+                if k < n_E:
+                    active_e[n_ae] = k
+                    n_ae += 1
+                else:
+                    active_i[n_ai] = k
+                    n_ai += 1
+        for j in range(N):
+            xj = xb[j]
+            if j >= n_E and ie_ltd_only:
+                xj = 0.0
+            if S[j]:
+                for k in range(N):
+                    if _plastic_range(j, k, n_E, plastic_EE, plastic_EI, plastic_IE):
+                        dw = xj * post_ltp[k] - post_ltd[k]
+                        _apply_dense(
+                            W, exists, j, k, dw, n_E, absorbing_zero, w_min, w_max, w_max_inh
+                        )
+            elif xj > 0.0:
+                if (j < n_E and plastic_EE) or (j >= n_E and plastic_IE):
+                    for a in range(n_ae):
+                        k = active_e[a]
+                        _apply_dense(
+                            W,
+                            exists,
+                            j,
+                            k,
+                            xj * post_ltp[k],
+                            n_E,
+                            absorbing_zero,
+                            w_min,
+                            w_max,
+                            w_max_inh,
+                        )
+                if j < n_E and plastic_EI:
+                    for a in range(n_ai):
+                        k = active_i[a]
+                        _apply_dense(
+                            W,
+                            exists,
+                            j,
+                            k,
+                            xj * post_ltp[k],
+                            n_E,
+                            absorbing_zero,
+                            w_min,
+                            w_max,
+                            w_max_inh,
+                        )
+    return buf_n[:count].copy(), buf_t[:count].copy()
+
+
+@njit(cache=True, nogil=True)
+def _apply_dense(W, exists, j, k, dw, n_E, absorbing_zero, w_min, w_max, w_max_inh):
+    if j < n_E:
+        ok = W[j, k] != 0.0 if absorbing_zero else exists[j, k] != 0
+        W[j, k] = _update_e(W[j, k], dw, ok, w_min, w_max)
+    else:
+        W[j, k] = _update_ie(W[j, k], dw, w_max_inh)
+
+
+@njit(cache=True, nogil=True)
+def _clip_all_dense(W, n_E, plastic_EE, plastic_EI, plastic_IE, w_min, w_max, w_max_inh):
+    """The reference's whole-matrix clip, over the plastic E pathways and all I rows."""
+    N = W.shape[0]
+    for j in range(N):
+        for k in range(N):
+            if j < n_E:
+                if _plastic_range(j, k, n_E, plastic_EE, plastic_EI, plastic_IE):
+                    W[j, k] = _update_e(W[j, k], 0.0, False, w_min, w_max)
+            elif k >= n_E or plastic_IE:
+                W[j, k] = _clip_i(W[j, k], w_max_inh)
+
+
+# ---------------------------------------------------------------------------- sparse kernel
+
+
+class SparseWeights:
+    """Existing synapses, stored by post (CSC) with a row index by pre.
+
+    The weights ``w`` are in column order: ``col_ptr[k]:col_ptr[k+1]`` are the synapses onto
+    post ``k``, presynaptic neurons ``col_pre`` ascending (so E pres come before I pres;
+    ``col_split[k]`` is the first I pre).  LTP, the dominant cost, then runs contiguously per
+    active post.  ``row_ptr[j]:row_ptr[j+1]`` lists the synapses of pre ``j`` (``row_post``,
+    ascending) and their positions ``row_pos`` in ``w``, for the recurrent input and LTD.
+    """
+
+    def __init__(self, n, n_E, pre, post, w):
+        pre = np.asarray(pre, np.int64)
+        post = np.asarray(post, np.int64)
+        by_post = np.lexsort((pre, post))
+        self.n = int(n)
+        self.w = np.asarray(w, np.float64)[by_post].copy()
+        self.col_pre = pre[by_post].astype(np.int32)
+        col_post = post[by_post]
+        self.col_ptr = np.zeros(n + 1, np.int64)
+        np.cumsum(np.bincount(col_post, minlength=n), out=self.col_ptr[1:])
+        n_e_in = np.bincount(col_post[self.col_pre < n_E], minlength=n)
+        self.col_split = self.col_ptr[:-1] + n_e_in
+        by_pre = np.lexsort((col_post, self.col_pre))
+        self.row_pos = by_pre.astype(np.int64)
+        self.row_post = col_post[by_pre].astype(np.int32)
+        self.row_ptr = np.zeros(n + 1, np.int64)
+        np.cumsum(np.bincount(self.col_pre, minlength=n), out=self.row_ptr[1:])
+
+    @classmethod
+    def from_dense(cls, W, n_E, exists=None):
+        """From dense ``W[pre, post]``; the synapses are ``exists`` (default ``W != 0``)."""
+        pre, post = np.nonzero(W if exists is None else exists)
+        return cls(W.shape[0], n_E, pre, post, W[pre, post])
+
+    def coo(self):
+        """``(pre, post)`` of every synapse, in the order of ``w``."""
+        post = np.repeat(np.arange(self.n), np.diff(self.col_ptr))
+        return self.col_pre.astype(np.int64), post
+
+    def to_dense(self, dtype=np.float64):
+        W = np.zeros((self.n, self.n), dtype)
+        pre, post = self.coo()
+        W[pre, post] = self.w
+        return W
+
+    @property
+    def nbytes(self):
+        arrays = (
+            self.w,
+            self.col_pre,
+            self.col_ptr,
+            self.col_split,
+            self.row_pos,
+            self.row_post,
+            self.row_ptr,
+        )
+        return sum(a.nbytes for a in arrays)
+
+
+def run_block_sparse(
+    sw,
+    X,
+    plastic,
+    plastic_EE,
+    plastic_EI,
+    plastic_IE,
+    absorbing_zero,
+    ie_ltd_only,
+    n_E,
+    n_avg,
+    consts,
+):
+    """Event-driven block on :class:`SparseWeights` (``sw.w`` updated in place).
+
+    Same arguments and result as :func:`run_block` but without ``exists``: the stored entries
+    are the structural synapses.
+    """
+    return _run_block_sparse(
+        sw.w,
+        sw.col_ptr,
+        sw.col_split,
+        sw.col_pre,
+        sw.row_ptr,
+        sw.row_post,
+        sw.row_pos,
+        X,
+        plastic,
+        plastic_EE,
+        plastic_EI,
+        plastic_IE,
+        absorbing_zero,
+        ie_ltd_only,
+        n_E,
+        n_avg,
+        consts,
+    )
+
+
+@njit(cache=True, nogil=True)
+def _apply_sparse(w, pos, j, dw, n_E, absorbing_zero, w_min, w_max, w_max_inh):
+    if j < n_E:
+        ok = w[pos] != 0.0 if absorbing_zero else True
+        w[pos] = _update_e(w[pos], dw, ok, w_min, w_max)
+    else:
+        w[pos] = _update_ie(w[pos], dw, w_max_inh)
+
+
+@njit(cache=True, nogil=True)
+def _ltp_column(w, x_silent, f, q0, q1, is_e_pre, absorbing_zero, w_min, w_max, w_max_inh, col_pre):
+    """LTP alone on synapses q0:q1 of one active post.
+
+    ``x_silent`` is xbar with the pres that spiked this step set to 0: their synapses were
+    updated (LTD + LTP, then clipped) by the row pass, and adding 0 leaves them unchanged.
+    """
+    if is_e_pre:
+        for q in range(q0, q1):
+            w[q] = _update_e(
+                w[q], x_silent[col_pre[q]] * f, w[q] != 0.0 or not absorbing_zero, w_min, w_max
+            )
+    else:
+        for q in range(q0, q1):
+            w[q] = _update_ie(w[q], x_silent[col_pre[q]] * f, w_max_inh)
+
+
+@njit(cache=True, nogil=True)
+def _run_block_sparse(
+    w,
+    col_ptr,
+    col_split,
+    col_pre,
+    row_ptr,
+    row_post,
+    row_pos,
+    X,
+    plastic,
+    plastic_EE,
+    plastic_EI,
+    plastic_IE,
+    absorbing_zero,
+    ie_ltd_only,
+    n_E,
+    n_avg,
+    consts,
+):
+    dt, tau_m, V_th, V_reset, J_ffw = consts[0], consts[1], consts[2], consts[3], consts[4]
+    w_min, w_max, w_max_inh = consts[13], consts[14], consts[15]
+    N, T = X.shape
+    B = math.exp(-dt / tau_m)
+    V = np.zeros(N)
+    V_old = np.zeros(N)
+    S = np.zeros(N, np.uint8)
+    S_old = np.zeros(N, np.uint8)
+    rec = np.zeros(N)
+    um = np.zeros(N)
+    up = np.zeros(N)
+    xb = np.zeros(N)
+    ubar = np.zeros(N)
+    ring = np.zeros((n_avg, N))
+    post_ltd = np.zeros(N)
+    post_ltp = np.zeros(N)
+    x_silent = np.zeros(N)
+    buf_n = np.empty(max(N * T // 64, 16), np.int32)
+    buf_t = np.empty(buf_n.shape[0], np.int32)
+    count = 0
+    for i in range(T):
+        for k in range(N):
+            rec[k] = 0.0
+        for j in range(N):
+            if S[j]:
+                for p in range(row_ptr[j], row_ptr[j + 1]):
+                    rec[row_post[p]] += w[row_pos[p]]
+        S_old[:] = S
+        buf_n, buf_t, count = _membrane_step(
+            V, V_old, X, i, rec, S, B, V_th, V_reset, J_ffw, buf_n, buf_t, count
+        )
+        if not plastic or i == 0:
+            continue
+        if i == 1:
+            for j in range(N):
+                for p in range(row_ptr[j], row_ptr[j + 1]):
+                    k = row_post[p]
+                    q = row_pos[p]
+                    if j < n_E:
+                        if _plastic_range(j, k, n_E, plastic_EE, plastic_EI, plastic_IE):
+                            w[q] = _update_e(w[q], 0.0, False, w_min, w_max)
+                    elif k >= n_E or plastic_IE:
+                        w[q] = _clip_i(w[q], w_max_inh)
+        _post_factors(i, V, V_old, S_old, um, up, xb, ring, ubar, post_ltd, post_ltp, consts)
+        # LTD (+ LTP on the same synapse): rows of the presynaptic spikes of step i
+        for j in range(N):
+            x_silent[j] = 0.0 if S[j] else xb[j]
+            if S[j]:
+                xj = 0.0 if (j >= n_E and ie_ltd_only) else xb[j]
+                for p in range(row_ptr[j], row_ptr[j + 1]):
+                    k = row_post[p]
+                    if _plastic_range(j, k, n_E, plastic_EE, plastic_EI, plastic_IE):
+                        dw = xj * post_ltp[k] - post_ltd[k]
+                        _apply_sparse(
+                            w, row_pos[p], j, dw, n_E, absorbing_zero, w_min, w_max, w_max_inh
+                        )
+        # LTP alone: columns of the active posts, silent pres only
+        for k in range(N):
+            f = post_ltp[k]
+            if f > 0.0:
+                if (k < n_E and plastic_EE) or (k >= n_E and plastic_EI):
+                    _ltp_column(
+                        w,
+                        x_silent,
+                        f,
+                        col_ptr[k],
+                        col_split[k],
+                        True,
+                        absorbing_zero,
+                        w_min,
+                        w_max,
+                        w_max_inh,
+                        col_pre,
+                    )
+                if k < n_E and plastic_IE and not ie_ltd_only:
+                    _ltp_column(
+                        w,
+                        x_silent,
+                        f,
+                        col_split[k],
+                        col_ptr[k + 1],
+                        False,
+                        absorbing_zero,
+                        w_min,
+                        w_max,
+                        w_max_inh,
+                        col_pre,
+                    )
+    return buf_n[:count].copy(), buf_t[:count].copy()

@@ -1,0 +1,89 @@
+"""Plastic stage of sadeh2015 (spec §2.6, §3): the learning blocks, then the optional protocols.
+
+As the reference's ``network_run.py``: 40 plastic learning blocks from W0; then, when enabled,
+the spontaneous protocol (``spont_act``, 10 blocks of untuned input from Wf) and the cardinal
+protocol (``card_act``, 20 blocks from **W0**).  Writes W after every block (float32, C8), the
+exact final weights (float64, which the test stage uses) and every spike as a ragged list
+(int16 neuron, int16 step, block).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from .params import params_from_config
+from .protocol import PlasticRun, run_cardinal, run_learning, run_spontaneous
+
+VARIABLES = ("W_blocks", "W_final", "spike_neuron", "spike_step", "spike_block")
+
+# protocol prefix -> (block dimension, long name)
+_PREFIXES = {
+    "": ("block", "learning"),
+    "spont_": ("spont_block", "spontaneous"),
+    "card_": ("card_block", "cardinal"),
+}
+
+
+def _attrs(units: str, long_name: str) -> dict:
+    return {"units": units, "long_name": long_name}
+
+
+def _run_variables(run: PlasticRun, prefix: str) -> tuple[dict, dict]:
+    block_dim, name = _PREFIXES[prefix]
+    spike_dim = f"{prefix}spike"
+    data = {
+        f"{prefix}W_blocks" if prefix else "W_blocks": (
+            (block_dim, "pre", "post"),
+            run.W_blocks,
+            _attrs("mV", f"W[pre, post] after each {name} block (float32)"),
+        ),
+        f"{prefix}W_final" if prefix else "W_final": (
+            ("pre", "post"),
+            run.W_final,
+            _attrs("mV", f"W after the last {name} block"),
+        ),
+        f"{prefix}spike_neuron": (
+            spike_dim,
+            run.spikes.neuron,
+            _attrs("1", f"neuron of each spike ({name} blocks)"),
+        ),
+        f"{prefix}spike_step": (
+            spike_dim,
+            run.spikes.step,
+            _attrs("ms", f"time of each spike within its {name} block"),
+        ),
+        f"{prefix}spike_block": (
+            spike_dim,
+            run.spikes.block,
+            _attrs("1", f"{name} block of each spike"),
+        ),
+    }
+    coords = {
+        block_dim: (
+            block_dim,
+            np.arange(run.W_blocks.shape[0], dtype=np.int32),
+            _attrs("1", f"{name} block"),
+        )
+    }
+    return data, coords
+
+
+def run_plastic(inputs: xr.Dataset, params: dict, seed: int) -> xr.Dataset:
+    """Run the plastic protocols of one seed on the ``inputs`` Dataset."""
+    p = params_from_config(params)
+    W0 = inputs["W0"].values
+    po = inputs["po_rad"].values
+    learning = run_learning(p, W0, po, seed, stimuli=inputs["stimulus_rad"].values)
+    data, coords = _run_variables(learning, "")
+    if p.spont_act:
+        more = _run_variables(run_spontaneous(p, W0, learning.W_final, seed), "spont_")
+        data.update(more[0])
+        coords.update(more[1])
+    if p.card_act:
+        more = _run_variables(run_cardinal(p, W0, po, seed), "card_")
+        data.update(more[0])
+        coords.update(more[1])
+    coords["pre"] = inputs["pre"]
+    coords["post"] = inputs["post"]
+    return xr.Dataset(data, coords=coords)
