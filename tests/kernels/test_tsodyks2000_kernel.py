@@ -15,7 +15,6 @@ from synplast.papers.tsodyks2000.params import ModelParams
 from synplast.papers.tsodyks2000.plastic import run_plastic
 from synplast.papers.tsodyks2000.probe import run_test
 from synplast.papers.tsodyks2000.simulate import (
-    NetworkState,
     advance,
     build_network,
     initial_state,
@@ -36,16 +35,19 @@ def reference_step_run(inputs: xr.Dataset, model: ModelParams, n_steps: int):
     dt, tau_I = model.dt_ms, model.tau_I_ms
     v = inputs["v0_mV"].values.astype(float).copy()
     lastspike = np.full(n, -1e9)
-    tau_refrac = np.r_[np.full(model.n_exc, model.tau_refrac_exc_ms),
-                       np.full(model.n_inh, model.tau_refrac_inh_ms)]
+    tau_refrac = np.r_[
+        np.full(model.n_exc, model.tau_refrac_exc_ms), np.full(model.n_inh, model.tau_refrac_inh_ms)
+    ]
     x, y, u = np.ones(pre.size), np.zeros(pre.size), np.zeros(pre.size)
     ee = pathway == 0
     spikes, x_mean = [], []
     for step in range(n_steps):
         t = step * dt
         x_mean.append(x[ee].mean())
-        currents = [np.bincount(post[pathway == p], weights=(A * y)[pathway == p], minlength=n)
-                    for p in range(4)]
+        currents = [
+            np.bincount(post[pathway == p], weights=(A * y)[pathway == p], minlength=n)
+            for p in range(4)
+        ]
         v_inf = currents[0] + currents[1] + currents[2] + currents[3] + inputs["bias_mV"].values
         not_refractory = np.floor((t - lastspike) / dt + 1e-3) >= np.floor(tau_refrac / dt + 1e-3)
         v = np.where(not_refractory, v_inf + (v - v_inf) * math.exp(-dt / model.tau_mem_ms), v)
@@ -92,14 +94,19 @@ def test_kernel_reproduces_numpy_transliteration_of_brian2_schedule(network):
 def lone_neurons(bias_mV: float, model: ModelParams) -> xr.Dataset:
     """One E and one I neuron, no synapses, constant bias."""
     empty = np.empty(0)
-    return xr.Dataset({
-        "bias_mV": ("neuron", [bias_mV, bias_mV]), "v0_mV": ("neuron", [0.0, 0.0]),
-        "syn_pre": ("synapse", empty.astype(np.int32)),
-        "syn_post": ("synapse", empty.astype(np.int32)),
-        "syn_pathway": ("synapse", empty.astype(np.int8)), "syn_A_mV": ("synapse", empty),
-        "syn_U": ("synapse", empty), "syn_tau_rec_ms": ("synapse", empty),
-        "syn_tau_facil_ms": ("synapse", empty),
-    })
+    return xr.Dataset(
+        {
+            "bias_mV": ("neuron", [bias_mV, bias_mV]),
+            "v0_mV": ("neuron", [0.0, 0.0]),
+            "syn_pre": ("synapse", empty.astype(np.int32)),
+            "syn_post": ("synapse", empty.astype(np.int32)),
+            "syn_pathway": ("synapse", empty.astype(np.int8)),
+            "syn_A_mV": ("synapse", empty),
+            "syn_U": ("synapse", empty),
+            "syn_tau_rec_ms": ("synapse", empty),
+            "syn_tau_facil_ms": ("synapse", empty),
+        }
+    )
 
 
 @pytest.mark.parametrize("bias_mV", [17.0, 20.0, 25.0])
@@ -126,8 +133,16 @@ def test_split_run_equals_continuous_run_value_for_value(network, tmp_path):
     inputs, model, params = network
     params = {**params, "protocol": {"burn_in_ms": 900.0, "record_ms": 1500.0}}
     plastic = run_plastic(inputs, params, 3)
-    write_stage(plastic, tmp_path / "plastic.nc", paper="tsodyks2000", scenario="main",
-                stage="plastic", seed=3, config=params, code_sha256="test")
+    write_stage(
+        plastic,
+        tmp_path / "plastic.nc",
+        paper="tsodyks2000",
+        scenario="main",
+        stage="plastic",
+        seed=3,
+        config=params,
+        code_sha256="test",
+    )
     restored = read_stage(tmp_path / "plastic.nc")
     split = run_test(inputs, restored, params, 3)
 
@@ -136,8 +151,9 @@ def test_split_run_equals_continuous_run_value_for_value(network, tmp_path):
     recorded = steps >= 900
     np.testing.assert_array_equal(split["spike_time_ms"].values, steps[recorded] * model.dt_ms)
     np.testing.assert_array_equal(split["spike_neuron"].values, neurons[recorded])
-    np.testing.assert_array_equal(split["recovered_fraction_ee_mean"].values,
-                                  x_mean[900:].astype(np.float32))
+    np.testing.assert_array_equal(
+        split["recovered_fraction_ee_mean"].values, x_mean[900:].astype(np.float32)
+    )
 
 
 def test_same_seed_and_config_give_identical_numbers_for_any_thread_count(network):
@@ -166,12 +182,11 @@ def test_network_draw_is_reproducible_and_seed_dependent(network, main_config):
     again = make_inputs(params, seed=3)
     other = make_inputs(params, seed=4)
     xr.testing.assert_identical(network[0], again)
-    assert not np.array_equal(network[0]["syn_A_mV"].values[:100],
-                              other["syn_A_mV"].values[:100])
+    assert not np.array_equal(network[0]["syn_A_mV"].values[:100], other["syn_A_mV"].values[:100])
 
 
 def test_network_draw_follows_the_spec(network):
-    """Bernoulli p = 0.1 per ordered pair (≈ 25k synapses), truncated parameter bounds, I_b range."""
+    """Bernoulli p = 0.1 per ordered pair (≈ 25k synapses), truncated bounds, I_b range."""
     inputs, model, _ = network
     n_syn = inputs.sizes["synapse"]
     expected = 0.1 * (400 * 400 + 400 * 100 + 100 * 400 + 100 * 100)

@@ -19,8 +19,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from synplast.papers.tsodyks2000.kernel import PATHWAYS
-from synplast.papers.tsodyks2000.params import PATHWAY_SOURCE_TARGET, ModelParams
+from synplast.papers.tsodyks2000.params import PATHWAY_SOURCE_TARGET, PATHWAYS, ModelParams
 from synplast.rng import stream, truncated_normal
 
 VARIABLES = (

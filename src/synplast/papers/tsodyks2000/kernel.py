@@ -31,8 +31,6 @@ from numba import njit, prange
 from synplast.kernels.lif import is_refractory, lif_exact_step
 from synplast.kernels.stp import on_pre_depressing, on_pre_facilitating, propagate
 
-PATHWAYS = ("ee", "ei", "ie", "ii")
-"""Pathway codes 0-3 of ``syn_pathway``, named source->target as in Brian2 (ei is E->I)."""
 
 
 @njit(cache=True)

@@ -11,6 +11,9 @@ from dataclasses import dataclass, fields
 
 from synplast.kernels.lif import timestep
 
+PATHWAYS = ("ee", "ei", "ie", "ii")
+"""Pathway names in code order (``syn_pathway`` 0-3); Brian2 naming, so ``ei`` is E->I."""
+
 PATHWAY_SOURCE_TARGET = {"ee": ("E", "E"), "ei": ("E", "I"), "ie": ("I", "E"), "ii": ("I", "I")}
 """Pathway name -> (source population, target population); Brian2 naming (``ei`` is E->I)."""
 

@@ -17,7 +17,7 @@ import xarray as xr
 from synplast.kernels.lif import NEVER_SPIKED, membrane_decay
 from synplast.kernels.stp import recovery_propagators
 from synplast.papers.tsodyks2000 import kernel
-from synplast.papers.tsodyks2000.params import ModelParams
+from synplast.papers.tsodyks2000.params import PATHWAYS, ModelParams
 
 STATE_VARIABLES = ("v_mV", "lastspike_step", "x", "y", "u", "step")
 
@@ -113,7 +113,7 @@ def build_network(inputs: xr.Dataset, model: ModelParams) -> Network:
     n = model.n_neurons
     pre_indptr, pre_order = _csr(inputs["syn_pre"].values, n)
     post_indptr, post_order = _csr(inputs["syn_post"].values, n)
-    ee = np.flatnonzero(pathway == kernel.PATHWAYS.index("ee"))
+    ee = np.flatnonzero(pathway == PATHWAYS.index("ee"))
     refractory = np.r_[
         np.full(model.n_exc, model.refractory_steps("E")),
         np.full(model.n_inh, model.refractory_steps("I")),

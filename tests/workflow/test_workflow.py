@@ -1,0 +1,349 @@
+"""The workflow as a user drives it: lint, dry-runs, a tiny real run, reruns, provenance, errors.
+
+The real run happens once per session in a scratch copy of the repository (its own git
+repository, with ``src/`` first on ``PYTHONPATH``), so tests can edit code there without
+touching the working tree.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from synplast.pipeline import code_hash
+from synplast.provenance import file_sha256
+from synplast.stagefile import PROVENANCE_ATTRS, config_sha256, read_stage
+
+COPIED = ("Snakefile", "workflow", "config", "profiles", "envs", "src", "pyproject.toml")
+SLURM_COMMANDS = ("sbatch", "srun", "squeue", "sacct", "scontrol", "sinfo", "scancel")
+
+
+def snakemake(workdir: Path, *args: str, env: dict | None = None, timeout: int = 900):
+    """Run snakemake in ``workdir``; returns the CompletedProcess (text)."""
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", *args],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env or os.environ.copy(),
+        check=False,
+    )
+
+
+def make_scratch_copy(repo: Path, target: Path) -> dict:
+    """Copy the workflow and package to ``target`` as a fresh git repository; returns the env
+    under which Python imports ``synplast`` from the copy."""
+    for name in COPIED:
+        source = repo / name
+        if source.is_dir():
+            shutil.copytree(
+                source, target / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+            )
+        else:
+            shutil.copy2(source, target / name)
+    (target / ".gitignore").write_text("results/\nlogs/\nbenchmarks/\n.snakemake/\n__pycache__/\n")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "init", "-q"], cwd=target, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=target, check=True)
+    subprocess.run([*git, "commit", "-qm", "scratch"], cwd=target, check=True)
+    env = os.environ.copy()
+    env["PYTHONPATH"] = str(target / "src")
+    return env
+
+
+@pytest.fixture(scope="module")
+def tiny_run(repo, tmp_path_factory):
+    """The small config's ``all``, run for real once in a scratch copy."""
+    work = tmp_path_factory.mktemp("workflow")
+    env = make_scratch_copy(repo, work)
+    done = snakemake(work, "--cores", "2", "all", "--configfile", "config/small.yaml", env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return work, env
+
+
+def stage_files(work: Path) -> list[Path]:
+    return sorted((work / "results").rglob("*.nc"))
+
+
+# --- static checks and planning --------------------------------------------------------------
+
+
+def test_snakemake_lint_is_clean(repo):
+    done = snakemake(repo, "--lint")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Lints for" not in done.stdout + done.stderr
+
+
+def test_snakefmt_and_ruff_are_clean(repo):
+    fmt = subprocess.run(
+        [sys.executable, "-m", "snakefmt", "--check", "Snakefile", "workflow"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert fmt.returncode == 0, fmt.stderr
+    lint = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "."],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert lint.returncode == 0, lint.stdout
+
+
+def test_dry_run_of_all_plans_every_stage_figure_and_the_scorecard(repo):
+    done = snakemake(repo, "-n", "all", "--directory", str(repo), "--forceall")
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout + done.stderr
+    for rule in ("inputs", "plastic", "test", "figure", "claims", "scorecard"):
+        assert f"rule {rule}:" in out or f"\n{rule} " in out
+
+
+def test_dry_run_of_one_figure_plans_only_its_chain(repo):
+    done = snakemake(repo, "-n", "--forceall", "results/tsodyks2000/figures/fig1.png")
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout + done.stderr
+    assert "rule figure:" in out and "claims" not in out.split("Job stats")[-1]
+    assert "results/tsodyks2000/main/seed1/test.nc" in out
+    assert "seed2/test.nc" not in out
+
+
+def test_slurm_profile_plans_without_slurm_installed(repo, tmp_path):
+    """With every SLURM command failing as 'not installed', the profile still plans ``all``."""
+    shims = tmp_path / "bin"
+    shims.mkdir()
+    for name in SLURM_COMMANDS:
+        shim = shims / name
+        shim.write_text(f"#!/bin/sh\necho '{name}: command not found' >&2\nexit 127\n")
+        shim.chmod(shim.stat().st_mode | stat.S_IEXEC)
+    env = os.environ.copy()
+    env["PATH"] = f"{shims}:{env['PATH']}"
+    done = snakemake(repo, "--profile", "profiles/slurm", "-n", "--forceall", "all", env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "scorecard" in done.stdout + done.stderr
+
+
+# --- bad config ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("override", "names"),
+    [
+        ("tsodyks2000:\n  model:\n    dt_msec: 1.0\n", "tsodyks2000.model.dt_msec"),
+        (
+            "tsodyks2000:\n  model:\n    connection_probability: 1.5\n",
+            "tsodyks2000.model.connection_probability",
+        ),
+        (
+            "tsodyks2000:\n  scenarios:\n    main:\n      seeds: [-3]\n",
+            "tsodyks2000.scenarios.main.seeds",
+        ),
+        (
+            "tsodyks2000:\n  scenarios:\n    main:\n      seeds: [1]\n"
+            "      model: {v0_mode: hot}\n",
+            "tsodyks2000.scenarios.main.model.v0_mode",
+        ),
+        (
+            "tsodyks2000:\n  figures:\n    fig1: {scenario: nowhere, seed: 1}\n",
+            "tsodyks2000.figures.fig1.scenario",
+        ),
+    ],
+)
+def test_bad_config_stops_before_any_job_with_one_line_naming_the_key(
+    repo, tmp_path, override, names
+):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(override)
+    results = tmp_path / "results"
+    done = snakemake(
+        repo,
+        "-n",
+        "all",
+        "--configfile",
+        "config/config.yaml",
+        str(bad),
+        "--config",
+        f"results_dir={results}",
+    )
+    assert done.returncode != 0
+    errors = [line for line in done.stderr.splitlines() if "config error" in line]
+    assert len(errors) == 1 and names in errors[0], done.stderr
+    assert "Traceback" not in done.stderr
+    assert not results.exists()
+
+
+# --- the tiny real run -----------------------------------------------------------------------
+
+
+def test_tiny_run_writes_every_output_with_provenance(tiny_run):
+    work, _ = tiny_run
+    files = stage_files(work)
+    stages = {read_stage(path).attrs["stage"] for path in files}
+    assert stages == {"inputs", "plastic", "test", "figure", "claims"}
+    commit = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=work, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    for path in files:
+        attrs = read_stage(path).attrs
+        assert set(PROVENANCE_ATTRS) <= set(attrs)
+        assert attrs["git_commit"] == commit and attrs["git_dirty"] == 0
+        assert config_sha256(json.loads(attrs["config_json"])) == attrs["config_sha256"]
+        for upstream, digest in json.loads(attrs["inputs_sha256"]).items():
+            assert file_sha256(work / upstream) == digest
+    for ext in ("png", "pdf", "nc"):
+        assert (work / f"results/tsodyks2000/figures/fig1.{ext}").stat().st_size > 0
+    assert "| tsodyks2000 |" in (work / "results/scorecard.md").read_text()
+    rows = json.loads((work / "results/scorecard.json").read_text())["claims"]
+    assert {row["verdict"] for row in rows} <= {"pass", "fail"}
+    assert sum(row["paper"] == "tsodyks2000" for row in rows) == 7
+
+
+def test_stage_files_record_the_code_hash_the_rules_carry(tiny_run):
+    work, _ = tiny_run
+    for stage in ("inputs", "plastic", "test"):
+        attrs = read_stage(work / f"results/tsodyks2000/main/seed1/{stage}.nc").attrs
+        assert attrs["code_sha256"] == code_hash("tsodyks2000", stage)
+        assert attrs["seed"] == 1 and attrs["scenario"] == "main"
+
+
+def test_figures_carry_provenance_and_trace_back_to_their_inputs(tiny_run):
+    work, env = tiny_run
+    done = subprocess.run(
+        [sys.executable, "-m", "synplast.cli", "trace", "results/tsodyks2000/figures/fig1.pdf"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    for stage in ("inputs", "plastic", "test"):
+        assert f"results/tsodyks2000/main/seed1/{stage}.nc [ok]" in done.stdout
+    png = subprocess.run(
+        [sys.executable, "-m", "synplast.cli", "trace", "results/tsodyks2000/figures/fig1.png"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert png.returncode == 0 and "stage=figure" in png.stdout
+
+
+def test_trace_flags_an_upstream_file_changed_after_it_was_read(tiny_run, tmp_path):
+    work, env = tiny_run
+    copy = tmp_path / "results"
+    shutil.copytree(work / "results", copy)
+    (copy / "tsodyks2000/main/seed2/inputs.nc").write_bytes(
+        (copy / "tsodyks2000/main/seed1/inputs.nc").read_bytes()
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "synplast.cli", "trace", "results/tsodyks2000/main/seed2/test.nc"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "CHANGED" in done.stdout
+
+
+def test_second_run_has_nothing_to_do(tiny_run):
+    work, env = tiny_run
+    done = snakemake(work, "-n", "all", "--configfile", "config/small.yaml", env=env)
+    assert done.returncode == 0
+    assert "Nothing to be done" in done.stdout + done.stderr
+
+
+def planned(work: Path, env: dict) -> tuple[dict[str, int], list[str]]:
+    """Job counts per rule and the output files of a dry-run of ``all`` ({} and [] when nothing
+    is to be done)."""
+    done = snakemake(work, "-n", "all", "--configfile", "config/small.yaml", env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout + done.stderr
+    if "Job stats" not in out:
+        return {}, []
+    table = out.split("Job stats:")[1].split("total")[0].splitlines()[3:]
+    counts = {line.split()[0]: int(line.split()[1]) for line in table if line.strip()}
+    outputs = [
+        path.strip()
+        for line in out.splitlines()
+        if line.strip().startswith("output:")
+        for path in line.split("output:", 1)[1].split(",")
+    ]
+    return counts, outputs
+
+
+@pytest.mark.parametrize(
+    ("module", "rules"),
+    [
+        ("papers/tsodyks2000/figures.py", {"figure", "all"}),
+        ("papers/tsodyks2000/claims.py", {"claims", "scorecard", "all"}),
+        ("papers/tsodyks2000/probe.py", {"test", "figure", "claims", "scorecard", "all"}),
+        ("kernels/stp.py", {"plastic", "test", "figure", "claims", "scorecard", "all"}),
+        ("stagefile.py", {"inputs", "plastic", "test", "figure", "claims", "scorecard", "all"}),
+    ],
+)
+def test_code_edit_reruns_exactly_the_affected_jobs_and_revert_restores(tiny_run, module, rules):
+    work, env = tiny_run
+    path = work / "src" / "synplast" / module
+    original = path.read_text()
+    try:
+        path.write_text(original + "\n# an edit\n")
+        counts, outputs = planned(work, env)
+        assert set(counts) == rules
+        if module.startswith(("papers/", "kernels/")):
+            # one paper's code: no job of another paper reruns
+            assert all("results/tsodyks2000/" in o or "scorecard" in o for o in outputs), outputs
+    finally:
+        path.write_text(original)
+    assert planned(work, env) == ({}, [])
+
+
+def test_parameter_change_reruns_only_its_scenario(tiny_run, tmp_path):
+    work, env = tiny_run
+    override = tmp_path / "override.yaml"
+    override.write_text(
+        "tsodyks2000:\n  scenarios:\n    ib_0.375:\n      seeds: [1]\n"
+        "      model: {ib_half_width_mV: 0.3}\n      protocol: {record_ms: 600.0}\n"
+    )
+    done = snakemake(work, "-n", "all", "--configfile", "config/small.yaml", str(override), env=env)
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out[-2000:]
+    assert "results/tsodyks2000/ib_0.375/seed1/inputs.nc" in out
+    assert "results/tsodyks2000/main/seed1/test.nc" not in out.split("Job stats")[0].replace(
+        "input: results/tsodyks2000/main/seed1/test.nc", ""
+    )
+
+
+def test_damaged_stage_file_fails_its_job_with_a_message_naming_it(tiny_run, tmp_path):
+    work, env = tiny_run
+    copy = tmp_path / "work"
+    shutil.copytree(work, copy, symlinks=True)
+    env = {**env, "PYTHONPATH": str(copy / "src")}
+    target = copy / "results/tsodyks2000/main/seed2/plastic.nc"
+    target.write_bytes(target.read_bytes()[:2000])
+    done = snakemake(
+        copy,
+        "--cores",
+        "1",
+        "results/tsodyks2000/main/seed2/test.nc",
+        "--configfile",
+        "config/small.yaml",
+        "--force",
+        env=env,
+    )
+    assert done.returncode != 0
+    assert "plastic.nc: not a readable NetCDF stage file" in done.stderr
+    assert not (copy / "results/tsodyks2000/main/seed2/test.nc").exists()
