@@ -188,6 +188,10 @@ def read_stage(
     except Exception as error:  # netCDF4 raises OSError, RuntimeError, ValueError...
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise StageFileError(f"{path}: not a readable NetCDF stage file ({reason})") from None
+    ds.attrs = {
+        key: value.item() if isinstance(value, np.generic) else value
+        for key, value in ds.attrs.items()
+    }
     missing = [key for key in PROVENANCE_ATTRS if key not in ds.attrs]
     if missing:
         raise StageFileError(f"{path}: missing provenance attribute(s) {', '.join(missing)}")
