@@ -17,11 +17,13 @@ from synplast.kernels.stp import (
 )
 
 
-def drive_regular_train(n_spikes, interval_ms, U, tau_I_ms, tau_rec_ms, tau_facil_ms=None,
-                        two_state=False):
+def drive_regular_train(
+    n_spikes, interval_ms, U, tau_I_ms, tau_rec_ms, tau_facil_ms=None, two_state=False
+):
     """x and u just before each spike of a regular train, and y just after, via the kernels."""
-    decay_x, coupling = recovery_propagators(interval_ms, tau_I_ms, np.array([tau_rec_ms]),
-                                             two_state)
+    decay_x, coupling = recovery_propagators(
+        interval_ms, tau_I_ms, np.array([tau_rec_ms]), two_state
+    )
     decay_y = math.exp(-interval_ms / tau_I_ms)
     decay_u = math.exp(-interval_ms / tau_facil_ms) if tau_facil_ms else 1.0
     x, y, u = 1.0, 0.0, 0.0
@@ -84,8 +86,15 @@ def test_propagator_matches_accurate_ode_integration(delta_ms):
 
     sol = solve_ivp(rhs, (0, delta_ms), [x0, y0, u0], rtol=1e-12, atol=1e-14, method="DOP853")
     decay_x, coupling = recovery_propagators(delta_ms, tau_I, np.array([tau_rec]))
-    x, y, u = propagate(x0, y0, u0, decay_x[0], coupling[0], math.exp(-delta_ms / tau_I),
-                        math.exp(-delta_ms / tau_f))
+    x, y, u = propagate(
+        x0,
+        y0,
+        u0,
+        decay_x[0],
+        coupling[0],
+        math.exp(-delta_ms / tau_I),
+        math.exp(-delta_ms / tau_f),
+    )
     np.testing.assert_allclose([x, y, u], sol.y[:, -1], rtol=1e-9, atol=1e-12)
 
 

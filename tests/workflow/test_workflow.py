@@ -38,6 +38,18 @@ def snakemake(workdir: Path, *args: str, env: dict | None = None, timeout: int =
     )
 
 
+def synplast_cli(workdir: Path, env: dict, *args: str):
+    """Run the ``synplast`` command (from the scratch copy's package) in ``workdir``."""
+    return subprocess.run(
+        [sys.executable, "-m", "synplast.cli", *args],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+
+
 def make_scratch_copy(repo: Path, target: Path) -> dict:
     """Copy the workflow and package to ``target`` as a fresh git repository; returns the env
     under which Python imports ``synplast`` from the copy."""
@@ -218,25 +230,11 @@ def test_stage_files_record_the_code_hash_the_rules_carry(tiny_run):
 
 def test_figures_carry_provenance_and_trace_back_to_their_inputs(tiny_run):
     work, env = tiny_run
-    done = subprocess.run(
-        [sys.executable, "-m", "synplast.cli", "trace", "results/tsodyks2000/figures/fig1.pdf"],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+    done = synplast_cli(work, env, "trace", "results/tsodyks2000/figures/fig1.pdf")
     assert done.returncode == 0, done.stderr
     for stage in ("inputs", "plastic", "test"):
         assert f"results/tsodyks2000/main/seed1/{stage}.nc [ok]" in done.stdout
-    png = subprocess.run(
-        [sys.executable, "-m", "synplast.cli", "trace", "results/tsodyks2000/figures/fig1.png"],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+    png = synplast_cli(work, env, "trace", "results/tsodyks2000/figures/fig1.png")
     assert png.returncode == 0 and "stage=figure" in png.stdout
 
 
@@ -247,14 +245,7 @@ def test_trace_flags_an_upstream_file_changed_after_it_was_read(tiny_run, tmp_pa
     (copy / "tsodyks2000/main/seed2/inputs.nc").write_bytes(
         (copy / "tsodyks2000/main/seed1/inputs.nc").read_bytes()
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "synplast.cli", "trace", "results/tsodyks2000/main/seed2/test.nc"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+    done = synplast_cli(tmp_path, env, "trace", "results/tsodyks2000/main/seed2/test.nc")
     assert done.returncode == 1
     assert "CHANGED" in done.stdout
 
