@@ -130,7 +130,7 @@ def ibi_vs_ib_spread(datasets: dict, options: dict) -> tuple[plt.Figure, xr.Data
     axes[1].set_ylabel("Full population spikes per s")
     for ax in axes:
         ax.set_xlabel("I_b half-width (mV)")
-        ax.set_xscale("log")
+        ax.set_xticks(widths, [f"{w:g}" for w in widths])
     fig.tight_layout()
     nan_ok = {"may_be_nan": 1}
     data = xr.Dataset(
