@@ -160,7 +160,7 @@ def tuning_input(p: SadehParams, po: np.ndarray, seed: int, ori_index: int) -> n
 
 # ---------------------------------------------------------------------------- pipeline stage
 
-VARIABLES = ("W0", "po_rad", "stimulus_rad", "X_test")
+VARIABLES = ("n_E", "W0", "po_rad", "stimulus_rad", "X_test")
 
 
 def _attrs(units: str, long_name: str) -> dict:
@@ -183,6 +183,7 @@ def make_inputs(params: dict, seed: int):
     po = preferred_orientations(p)
     neuron = np.arange(p.N, dtype=np.int32)
     data = {
+        "n_E": ((), p.N_E, _attrs("1", "number of E neurons (indices 0 .. n_E - 1)")),
         "W0": (
             ("pre", "post"),
             initial_weights(p, seed),
@@ -228,5 +229,4 @@ def make_inputs(params: dict, seed: int):
     ds.attrs["input_streams"] = (
         "w0 stim stim/cardinal ffw_bp ffw_blk/<b> ffw_card/<b> ffw_spont/<b> tuning/<o>"
     )
-    ds.attrs["n_E"] = p.N_E
     return ds

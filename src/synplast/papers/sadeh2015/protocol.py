@@ -92,6 +92,13 @@ class Network:
         self.p = p
         self.sw = SparseWeights.from_dense(np.asarray(W, np.float64), p.N_E, exists)
 
+    @classmethod
+    def from_sparse(cls, p: SadehParams, sw: SparseWeights) -> Network:
+        """Wrap existing sparse weights (the N = 5,000 scale scenario never builds dense W)."""
+        net = cls.__new__(cls)
+        net.p, net.sw = p, sw
+        return net
+
     def run(self, X: np.ndarray, plastic: bool, ie_ltd_only: bool = False):
         """One block on input ``X`` (int16, N x T); returns ``(neuron, step)`` of all spikes."""
         p = self.p

@@ -32,7 +32,6 @@ from synplast.kernels.lif import is_refractory, lif_exact_step
 from synplast.kernels.stp import on_pre_depressing, on_pre_facilitating, propagate
 
 
-
 @njit(cache=True)
 def mean_recovered_fraction(x, start, stop):
     """Mean of ``x[start:stop]`` summed in index order (serial, thread-count independent)."""

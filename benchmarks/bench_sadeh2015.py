@@ -1,0 +1,158 @@
+"""Benchmark of the sadeh2015 kernels (not a test): run ``python benchmarks/bench_sadeh2015.py``.
+
+1. Paper scale (N = 500), one seed: inputs + 40 plastic blocks + before/after tests + tuning
+   curves before and after (12 orientations x 1 s), after compilation, on one Numba thread.
+2. Scale scenario N = 5,000 (4,000 E, 1,000 I; connection probabilities x 500/5000 so every
+   in-degree is kept): time per plastic block and peak memory.  The I->E rule acts on existing
+   synapses only here (``legacy_ie_no_mask: false``); the reference's unmasked I->E update would
+   grow all 4e6 absent I->E pairs (at the paper's p_IE = 1 the two are the same).
+3. For comparison, one plastic block of the dense kernel at N = 500.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+
+import resource  # noqa: E402
+import time  # noqa: E402
+import tracemalloc  # noqa: E402
+
+import numba  # noqa: E402
+import numpy as np  # noqa: E402
+
+from synplast.papers.sadeh2015 import inputs, protocol  # noqa: E402
+from synplast.papers.sadeh2015.kernel import SparseWeights, run_block  # noqa: E402
+from synplast.papers.sadeh2015.params import SadehParams  # noqa: E402
+
+
+def maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def paper_scale(seed: int) -> dict:
+    p = SadehParams()
+    t0 = time.perf_counter()
+    po = inputs.preferred_orientations(p)
+    W0 = inputs.initial_weights(p, seed)
+    X_bp = inputs.test_input(p, po, seed)
+    t1 = time.perf_counter()
+    run = protocol.run_learning(p, W0, po, seed)
+    t2 = time.perf_counter()
+    protocol.run_static_test(p, W0, X_bp)
+    protocol.run_static_test(p, run.W_final, X_bp)
+    protocol.run_tuning(p, W0, po, seed)
+    protocol.run_tuning(p, run.W_final, po, seed)
+    t3 = time.perf_counter()
+    return {
+        "inputs": t1 - t0,
+        "learning (40 blocks)": t2 - t1,
+        "tests + tuning": t3 - t2,
+        "total": t3 - t0,
+    }
+
+
+def scale_scenario(n_blocks: int = 3, seed: int = 1) -> dict:
+    f = 500 / 5000
+    p = SadehParams(
+        N_E=4000,
+        N_I=1000,
+        p_EE=0.3 * f,
+        p_EI=0.3 * f,
+        p_IE=1.0 * f,
+        p_II=1.0 * f,
+        legacy_ie_no_mask=False,
+    )
+    rss0 = maxrss_mb()
+    tracemalloc.start()
+    po = inputs.preferred_orientations(p)
+    pre, post, w = inputs.connectivity_coo(p, seed)
+    sw = SparseWeights(p.N, p.N_E, pre, post, w)
+    del pre, post, w
+    stim = inputs.stimulus_sequences(p, seed)
+    net = protocol.Network.from_sparse(p, sw)
+    times, rates = [], []
+    for b in range(n_blocks):
+        X = inputs.block_input(p, po, seed, b, stim[b])
+        t = time.perf_counter()
+        neuron, _ = net.run(X, plastic=True)
+        times.append(time.perf_counter() - t)
+        rates.append(
+            f"{np.count_nonzero(neuron < p.N_E) / p.N_E / 2.0:.2f} / "
+            f"{np.count_nonzero(neuron >= p.N_E) / p.N_I / 2.0:.2f}"
+        )
+    _, traced_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "synapses": sw.w.size,
+        "weights MB": sw.nbytes / 2**20,
+        "block s (mean)": float(np.mean(times)),
+        "block s (min)": float(np.min(times)),
+        "traced peak MB": traced_peak / 2**20,
+        "maxrss MB": maxrss_mb(),
+        "maxrss growth MB": maxrss_mb() - rss0,
+        "rates E/I Hz (last block)": rates[-1],
+    }
+
+
+def dense_block_at_500(seed: int = 1) -> float:
+    p = SadehParams()
+    po = inputs.preferred_orientations(p)
+    W = inputs.initial_weights(p, seed)
+    X = inputs.block_input(p, po, seed, 0, inputs.stimulus_sequences(p, seed)[0])
+    t = time.perf_counter()
+    run_block(
+        W,
+        X,
+        (W != 0).astype(np.uint8),
+        True,
+        True,
+        True,
+        True,
+        True,
+        False,
+        p.N_E,
+        p.n_avg_steps,
+        p.kernel_constants(),
+    )
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    # warm-up: compile (or load from cache) every kernel signature on a tiny network
+    small = SadehParams(N_E=40, N_I=10, n_blocks=1, n_ori=1, tuning_duration_ms=100.0)
+    po = inputs.preferred_orientations(small)
+    W0 = inputs.initial_weights(small, 0)
+    protocol.run_learning(small, W0, po, 0)
+    protocol.run_tuning(small, W0, po, 0)
+    run_block(
+        W0.copy(),
+        inputs.test_input(small, po, 0),
+        (W0 != 0).astype(np.uint8),
+        True,
+        True,
+        True,
+        True,
+        True,
+        False,
+        small.N_E,
+        small.n_avg_steps,
+        small.kernel_constants(),
+    )
+    print(f"numba threads: {numba.get_num_threads()}, numba {numba.__version__}")
+    scale = scale_scenario()
+    print("\n| N = 5,000 scale scenario (sparse kernel, per plastic block) | value |")
+    print("|---|---|")
+    for key, value in scale.items():
+        print(f"| {key} | {value if isinstance(value, (int, str)) else f'{value:.3f}'} |")
+    print("\n| paper scale N = 500, per seed (s) | seed 1 | seed 2 |")
+    print("|---|---|---|")
+    rows = [paper_scale(1), paper_scale(2)]
+    for key in rows[0]:
+        print(f"| {key} | {rows[0][key]:.2f} | {rows[1][key]:.2f} |")
+    print(f"\ndense kernel, one plastic block at N = 500: {dense_block_at_500():.2f} s")
+
+
+if __name__ == "__main__":
+    main()

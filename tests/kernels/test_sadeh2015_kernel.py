@@ -1,0 +1,283 @@
+"""Kernel tests for sadeh2015: the Numba block kernels against the reference simulator.
+
+``net_sim_reference`` is a direct NumPy transliteration of ``network_simulator._net_sim_`` as
+the spec (§2.3-2.5) gives it: full (N, T) state arrays, plain loops over time, dense outer
+products for LTD and LTP, the E-row mask from W before the step, the clips applied to whole row
+blocks in the reference's order.  It is slow (seconds per block) and independent of the kernel.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from synplast.papers.sadeh2015 import inputs
+from synplast.papers.sadeh2015.kernel import SparseWeights, run_block, run_block_sparse
+from synplast.papers.sadeh2015.params import SadehParams
+
+
+def net_sim_reference(W0, x, p: SadehParams, plastic: bool):
+    """NumPy transliteration of the reference ``_net_sim_`` (dt = 1 ms). Returns (s, W)."""
+    n, T = x.shape
+    ne = p.N_E
+    dt = p.dt_ms
+    A = np.exp(-dt / p.tau_m_ms)
+    W = W0.copy()
+    y = np.zeros((n, T))
+    s = np.zeros((n, T))
+    ym = np.zeros((n, T))
+    yp = np.zeros((n, T))
+    xb = np.zeros((n, T))
+    ya = np.zeros((n, T))
+    y0 = np.zeros(n)
+    for i in range(T):
+        if i == 0:
+            y[:, 0] = A * y0 + x[:, 0]
+        else:
+            y[:, i] = A * y[:, i - 1] + x[:, i] + s[:, i - 1] @ W
+        s[:, i] = y[:, i] > p.V_th_mV
+        y[s[:, i] > 0, i] = 0.0
+        if plastic and i >= 1:
+            ym[:, i] = np.exp(-dt / p.tau_minus_ms) * ym[:, i - 1] + y[:, i - 1] / p.tau_minus_ms
+            yp[:, i] = np.exp(-dt / p.tau_plus_ms) * yp[:, i - 1] + y[:, i - 1] / p.tau_plus_ms
+            xb[:, i] = np.exp(-dt / p.tau_x_ms) * xb[:, i - 1] + s[:, i - 1] / p.tau_x_ms
+            i_avg = max(0, i - 100)
+            ya[:, i] = np.mean(y[:, i_avg:i], 1)
+            relu_m = np.maximum(ym[:, i] - p.theta_minus_mV, 0.0)
+            relu_p = np.maximum(yp[:, i] - p.theta_minus_mV, 0.0)
+            relu_v = np.maximum(y[:, i] - p.theta_plus_mV, 0.0)
+            ltd = -dt * p.A_LTD_per_mV * np.outer(s[:, i], ya[:, i] ** 2 / 70.0 * relu_m)
+            ltp = dt * p.A_LTP_per_mV2 * np.outer(xb[:, i], relu_v * relu_p)
+            W[:ne] = W[:ne] + (ltd + ltp)[:ne] * (W[:ne] != 0)
+            W[:ne] = np.where(W[:ne] >= p.w_max_mV, p.w_max_mV, W[:ne])
+            W[:ne] = np.where(W[:ne] > 0, W[:ne], 0.0)
+            W[ne:, :ne] = W[ne:, :ne] - (ltp + ltd)[ne:, :ne]
+            W[ne:] = np.where(W[ne:] <= p.w_max_inh_mV, p.w_max_inh_mV, W[ne:])
+            W[ne:] = np.where(W[ne:] <= 0, W[ne:], 0.0)
+    return s, W
+
+
+def kernel_block(W, X, p: SadehParams, plastic: bool):
+    exists = (W != 0).astype(np.uint8)
+    return run_block(
+        W,
+        X,
+        exists,
+        plastic,
+        p.plastic_EE,
+        p.plastic_EI,
+        p.plastic_IE,
+        p.legacy_absorbing_zero,
+        False,
+        p.N_E,
+        p.n_avg_steps,
+        p.kernel_constants(),
+    )
+
+
+def raster(neuron, step, shape):
+    r = np.zeros(shape, bool)
+    r[neuron, step] = True
+    return r
+
+
+@pytest.fixture(scope="module")
+def paper_block():
+    """W0 of the paper (N = 500) and one 2-s learning-block input, from seed 11."""
+    p = SadehParams()
+    po = inputs.preferred_orientations(p)
+    stim = inputs.stimulus_sequences(p, 11)[0]
+    return p, inputs.initial_weights(p, 11), inputs.block_input(p, po, 11, 0, stim)
+
+
+@pytest.mark.parametrize("plastic", [False, True], ids=["static", "plastic"])
+def test_block_reproduces_reference_simulator(paper_block, plastic):
+    """One 2000-step block at paper scale (N = 500): the dense kernel and the event-driven
+    kernel the protocol uses both give the reference's spike raster exactly and its weights to
+    round-off."""
+    p, W0, X = paper_block
+    s_ref, W_ref = net_sim_reference(W0, X.astype(float), p, plastic)
+    W = W0.copy()
+    neuron, step = kernel_block(W, X, p, plastic)
+    (neuron_sp, step_sp), W_sp = sparse_block(W0, X, p, plastic)
+    assert s_ref.sum() > 1000  # the block is active, so the comparison means something
+    np.testing.assert_array_equal(raster(neuron, step, X.shape), s_ref > 0)
+    np.testing.assert_array_equal(raster(neuron_sp, step_sp, X.shape), s_ref > 0)
+    assert np.max(np.abs(W - W_ref)) < 1e-10
+    assert np.max(np.abs(W_sp - W_ref)) < 1e-10
+    if plastic:
+        assert np.max(np.abs(W - W0)) > 0.05  # weights really moved in this block
+    else:
+        np.testing.assert_array_equal(W, W0)
+
+
+def sparse_block(W, X, p: SadehParams, plastic: bool, ie_ltd_only=False):
+    sw = SparseWeights.from_dense(W, p.N_E, W != 0)
+    out = run_block_sparse(
+        sw,
+        X,
+        plastic,
+        p.plastic_EE,
+        p.plastic_EI,
+        p.plastic_IE,
+        p.legacy_absorbing_zero,
+        ie_ltd_only,
+        p.N_E,
+        p.n_avg_steps,
+        p.kernel_constants(),
+    )
+    return out, sw.to_dense()
+
+
+SMALL = SadehParams(N_E=80, N_I=20, b_Hz=2000.0)
+
+
+@pytest.mark.parametrize(
+    "pathways, ie_ltd_only",
+    [
+        (["EE", "EI", "IE"], False),
+        (["EE"], False),
+        (["EE", "IE"], False),
+        (["EE", "EI"], False),
+        (["EE", "EI", "IE"], True),
+    ],
+)
+def test_sparse_kernel_equals_dense_kernel(pathways, ie_ltd_only):
+    """Event-driven CSR/CSC kernel == dense kernel, bit for bit, on a small network over three
+    consecutive plastic blocks (weights carried over), for every ablation and the LTD-only rule."""
+    p = SMALL.with_pathways(pathways)
+    po = inputs.preferred_orientations(p)
+    stim = inputs.stimulus_sequences(p, 3)
+    W_dense = inputs.initial_weights(p, 3)
+    exists = (W_dense != 0).astype(np.uint8)
+    sw = SparseWeights.from_dense(W_dense, p.N_E)
+    for b in range(3):
+        X = inputs.block_input(p, po, 3, b, stim[b])
+        dense = run_block(
+            W_dense,
+            X,
+            exists,
+            True,
+            p.plastic_EE,
+            p.plastic_EI,
+            p.plastic_IE,
+            True,
+            ie_ltd_only,
+            p.N_E,
+            p.n_avg_steps,
+            p.kernel_constants(),
+        )
+        sparse = run_block_sparse(
+            sw,
+            X,
+            True,
+            p.plastic_EE,
+            p.plastic_EI,
+            p.plastic_IE,
+            True,
+            ie_ltd_only,
+            p.N_E,
+            p.n_avg_steps,
+            p.kernel_constants(),
+        )
+        np.testing.assert_array_equal(dense[0], sparse[0])
+        np.testing.assert_array_equal(dense[1], sparse[1])
+        np.testing.assert_array_equal(sw.to_dense(), W_dense)
+    W0 = inputs.initial_weights(p, 3)
+    changed = np.abs(W_dense - W0) > 0
+    assert changed[: p.N_E, : p.N_E].any() == p.plastic_EE
+    assert changed[: p.N_E, p.N_E :].any() == p.plastic_EI
+    assert changed[p.N_E :, : p.N_E].any() == p.plastic_IE
+    assert not changed[p.N_E :, p.N_E :].any()  # I->I never changes
+
+
+def test_ltd_only_never_strengthens_inhibition():
+    """With the LTD-only inhibitory rule (C4 option) I->E weights can only move towards 0."""
+    p = SMALL
+    po = inputs.preferred_orientations(p)
+    W0 = inputs.initial_weights(p, 4)
+    X = inputs.block_input(p, po, 4, 0, inputs.stimulus_sequences(p, 4)[0])
+    _, W = sparse_block(W0, X, p, plastic=True, ie_ltd_only=True)
+    d = W[p.N_E :, : p.N_E] - W0[p.N_E :, : p.N_E]
+    assert d.min() >= 0.0 and d.max() > 0.0
+
+
+def test_membrane_recursion_closed_form():
+    """No recurrence (W = 0), static: V[i] = B V[i-1] + X[i] until threshold, reset to 0."""
+    p = SadehParams(N_E=4, N_I=1)
+    T = 300
+    X = np.zeros((p.N, T), np.int16)
+    X[0, :] = 1  # constant 1 mV per ms: V -> 1/(1-B) = 50.5 mV, crosses 20 mV periodically
+    X[1, 5] = 19  # a single 19 mV kick: decays, never fires
+    X[2, 7] = 21  # a single 21 mV kick: fires once at step 7
+    W = np.zeros((p.N, p.N))
+    (neuron, step), _ = sparse_block(W, X, p, plastic=False)
+    B = np.exp(-1.0 / p.tau_m_ms)
+    v, expected = 0.0, []
+    for i in range(T):
+        v = B * v + 1.0
+        if v > p.V_th_mV:
+            expected.append(i)
+            v = 0.0
+    # first crossing: 1 + B + ... + B^i > 20  <=>  i > ln(1 - 20 (1 - B)) / ln B - 1
+    first = int(np.floor(np.log(1 - 20 * (1 - B)) / np.log(B) - 1)) + 1
+    assert expected[0] == first
+    np.testing.assert_array_equal(step[neuron == 0], expected)
+    assert 1 not in neuron
+    np.testing.assert_array_equal(step[neuron == 2], [7])
+
+
+def test_recurrent_input_has_one_step_delay():
+    """A spike of j at step i adds W[j, k] to V_k at step i + 1, not at step i."""
+    p = SadehParams(N_E=2, N_I=1)
+    X = np.zeros((p.N, 50), np.int16)
+    X[0, 10] = 25  # neuron 0 fires at step 10
+    W = np.zeros((p.N, p.N))
+    W[0, 1] = 21.0  # enough to make neuron 1 fire on its own
+    (neuron, step), _ = sparse_block(W, X, p, plastic=False)
+    np.testing.assert_array_equal(neuron, [0, 1])
+    np.testing.assert_array_equal(step, [10, 11])
+
+
+def test_ltd_closed_form_from_boxcar_and_trace():
+    """One presynaptic spike at step t onto a post driven by 1 mV/ms: the only weight change is
+    LTD = -A_LTD ubar^2/70 [u- + 20]_+ with ubar = mean(V[0:t]) (step t excluded, t < 100
+    samples) and u- = sum_m exp(-(t-1-m)/tau-) V[m]/tau- (traces use V up to step t-1)."""
+    p = SadehParams(N_E=2, N_I=1)
+    t = 40
+    X = np.zeros((p.N, t + 1), np.int16)
+    X[1, :] = 1  # post: V[i] = (1 - B^(i+1)) / (1 - B) < 20 mV for i <= t
+    X[0, t] = 25  # pre fires at step t (x-bar of the pre is still 0 then: no LTP)
+    W = np.zeros((p.N, p.N))
+    W[0, 1] = 0.5
+    (neuron, _), W_after = sparse_block(W, X, p, plastic=True)
+    np.testing.assert_array_equal(neuron, [0])
+    B = np.exp(-1.0 / p.tau_m_ms)
+    V = (1 - B ** (np.arange(t) + 1)) / (1 - B)
+    ubar = V.mean()
+    u_minus = np.sum(np.exp(-(t - 1 - np.arange(t)) / p.tau_minus_ms) * V) / p.tau_minus_ms
+    ltd = p.A_LTD_per_mV * ubar**2 / p.u_ref_sq_mV2 * max(u_minus - p.theta_minus_mV, 0.0)
+    assert ltd > 1e-4
+    np.testing.assert_allclose(W_after[0, 1], 0.5 - ltd, rtol=0, atol=1e-13)
+    W_after[0, 1] = W[0, 1]
+    np.testing.assert_array_equal(W_after, W)
+
+
+def test_zero_e_synapse_is_absorbing_and_ie_unmasked():
+    """C6: with legacy_absorbing_zero an absent/zeroed E synapse never grows, while an absent
+    I->E entry stored as a synapse (legacy_ie_no_mask) is plastic and can become negative."""
+    p = SMALL
+    po = inputs.preferred_orientations(p)
+    W0 = inputs.initial_weights(p, 5)
+    W0[p.N_E :, : p.N_E][::2] = 0.0  # half of the I->E rows absent, but stored (no mask)
+    exists = W0 != 0
+    exists[p.N_E :, : p.N_E] = True
+    sw = SparseWeights.from_dense(W0, p.N_E, exists)
+    X = inputs.block_input(p, po, 5, 0, inputs.stimulus_sequences(p, 5)[0])
+    run_block_sparse(
+        sw, X, True, True, True, True, True, False, p.N_E, p.n_avg_steps, p.kernel_constants()
+    )
+    W = sw.to_dense()
+    e_rows = W[: p.N_E]
+    assert np.all(e_rows[W0[: p.N_E] == 0] == 0)
+    assert np.any(W[p.N_E :, : p.N_E][::2] < 0)
