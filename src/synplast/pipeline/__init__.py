@@ -62,6 +62,40 @@ def code_hash(paper: str, kind: str) -> str:
     raise ValueError(f"unknown rule kind {kind!r}")
 
 
+def read_requested(paper, requests, input_paths=None, root="results"):
+    """Read and check the stage files of ``requests`` (``(scenario, seed, stage)`` triples).
+
+    ``input_paths`` are the files the rule was given, in request order (default: the standard
+    paths under ``root``).  Returns ``(paths, {request: Dataset})``.
+    """
+    from synplast.stagefile import read_stage
+
+    if input_paths is None:
+        paths = [
+            stage_path(paper, scenario, seed, stage, root) for scenario, seed, stage in requests
+        ]
+    else:
+        paths = [Path(path) for path in input_paths]
+    if len(paths) != len(requests):
+        raise ValueError(f"{paper}: expected {len(requests)} input files, got {len(paths)}")
+    datasets = {
+        request: read_stage(
+            path, paper=paper, stage=request[2], scenario=request[0], seed=request[1]
+        )
+        for request, path in zip(requests, paths, strict=True)
+    }
+    return paths, datasets
+
+
+def provenance_of_requests(requests) -> dict:
+    """``scenario`` and ``seed`` attributes of a file made from several stage files."""
+    seeds = sorted({seed for _, seed, _ in requests})
+    return {
+        "scenario": ",".join(dict.fromkeys(scenario for scenario, _, _ in requests)),
+        "seed": seeds[0] if len(seeds) == 1 else -1,
+    }
+
+
 def set_threads(threads: int) -> int:
     """Use ``threads`` Numba threads (capped at what Numba was started with); returns it."""
     import numba

@@ -6,7 +6,7 @@ import importlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from synplast.pipeline import code_hash, paper_module, stage_path
+from synplast.pipeline import code_hash, paper_module, provenance_of_requests, read_requested
 from synplast.scorecard import claims_dataset, render, rows
 from synplast.stagefile import read_stage, write_stage
 
@@ -25,28 +25,14 @@ def evaluate_claims(
     targets = importlib.import_module(paper_module(paper, "targets"))
     claims = importlib.import_module(paper_module(paper, "claims"))
     requests = targets.claim_requests(config)
-    paths = (
-        [Path(p) for p in input_paths]
-        if input_paths is not None
-        else [stage_path(paper, scenario, seed, stage, root) for scenario, seed, stage in requests]
-    )
-    if len(paths) != len(requests):
-        raise ValueError(f"{paper}: expected {len(requests)} input files, got {len(paths)}")
-    datasets = {
-        request: read_stage(
-            path, paper=paper, stage=request[2], scenario=request[0], seed=request[1]
-        )
-        for request, path in zip(requests, paths, strict=True)
-    }
+    paths, datasets = read_requested(paper, requests, input_paths, root)
     results = claims.evaluate(datasets, config)
-    seeds = sorted({seed for _, seed, _ in requests})
     return write_stage(
         claims_dataset(results),
         output,
         paper=paper,
-        scenario=",".join(dict.fromkeys(scenario for scenario, _, _ in requests)),
+        **provenance_of_requests(requests),
         stage="claims",
-        seed=seeds[0] if len(seeds) == 1 else -1,
         config=config[paper]["claims"],
         code_sha256=code_sha256 or code_hash(paper, "claims"),
         inputs=paths,
