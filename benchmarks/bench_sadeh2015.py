@@ -1,4 +1,4 @@
-"""Benchmark of the sadeh2015 kernels (not a test): run ``python benchmarks/bench_sadeh2015.py``.
+"""Benchmark of the sadeh2015 kernel (not a test): run ``python benchmarks/bench_sadeh2015.py``.
 
 1. Paper scale (N = 500), one seed: inputs + 40 plastic blocks + before/after tests + tuning
    curves before and after (12 orientations x 1 s), after compilation, on one Numba thread.
@@ -6,7 +6,6 @@
    in-degree is kept): time per plastic block and peak memory.  The I->E rule acts on existing
    synapses only here (``legacy_ie_no_mask: false``); the reference's unmasked I->E update would
    grow all 4e6 absent I->E pairs (at the paper's p_IE = 1 the two are the same).
-3. For comparison, one plastic block of the dense kernel at N = 500.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ import numba  # noqa: E402
 import numpy as np  # noqa: E402
 
 from synplast.papers.sadeh2015 import inputs, protocol  # noqa: E402
-from synplast.papers.sadeh2015.kernel import SparseWeights, run_block  # noqa: E402
+from synplast.papers.sadeh2015.kernel import SparseWeights  # noqa: E402
 from synplast.papers.sadeh2015.params import SadehParams  # noqa: E402
 
 
@@ -96,29 +95,6 @@ def scale_scenario(n_blocks: int = 3, seed: int = 1) -> dict:
     }
 
 
-def dense_block_at_500(seed: int = 1) -> float:
-    p = SadehParams()
-    po = inputs.preferred_orientations(p)
-    W = inputs.initial_weights(p, seed)
-    X = inputs.block_input(p, po, seed, 0, inputs.stimulus_sequences(p, seed)[0])
-    t = time.perf_counter()
-    run_block(
-        W,
-        X,
-        (W != 0).astype(np.uint8),
-        True,
-        True,
-        True,
-        True,
-        True,
-        False,
-        p.N_E,
-        p.n_avg_steps,
-        p.kernel_constants(),
-    )
-    return time.perf_counter() - t
-
-
 def main() -> None:
     # warm-up: compile (or load from cache) every kernel signature on a tiny network
     small = SadehParams(N_E=40, N_I=10, n_blocks=1, n_ori=1, tuning_duration_ms=100.0)
@@ -126,23 +102,9 @@ def main() -> None:
     W0 = inputs.initial_weights(small, 0)
     protocol.run_learning(small, W0, po, 0)
     protocol.run_tuning(small, W0, po, 0)
-    run_block(
-        W0.copy(),
-        inputs.test_input(small, po, 0),
-        (W0 != 0).astype(np.uint8),
-        True,
-        True,
-        True,
-        True,
-        True,
-        False,
-        small.N_E,
-        small.n_avg_steps,
-        small.kernel_constants(),
-    )
     print(f"numba threads: {numba.get_num_threads()}, numba {numba.__version__}")
     scale = scale_scenario()
-    print("\n| N = 5,000 scale scenario (sparse kernel, per plastic block) | value |")
+    print("\n| N = 5,000 scale scenario (per plastic block) | value |")
     print("|---|---|")
     for key, value in scale.items():
         print(f"| {key} | {value if isinstance(value, (int, str)) else f'{value:.3f}'} |")
@@ -151,7 +113,6 @@ def main() -> None:
     rows = [paper_scale(1), paper_scale(2)]
     for key in rows[0]:
         print(f"| {key} | {rows[0][key]:.2f} | {rows[1][key]:.2f} |")
-    print(f"\ndense kernel, one plastic block at N = 500: {dense_block_at_500():.2f} s")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,14 @@
-"""Kernel tests for sadeh2015: the Numba block kernels against the reference simulator.
+"""Kernel tests for sadeh2015: the Numba block kernel against the reference simulator.
 
 ``net_sim_reference`` is a direct NumPy transliteration of ``network_simulator._net_sim_`` as
 the spec (§2.3-2.5) gives it: full (N, T) state arrays, plain loops over time, dense outer
 products for LTD and LTP, the E-row mask from W before the step, the clips applied to whole row
 blocks in the reference's order.  It is slow (seconds per block) and independent of the kernel.
+Two switches the reference does not have are added as plainly as possible, so that the
+ablations and the LTD-only inhibitory rule (spec C4) can be held against it too: pathways that
+are not plastic are restored after every step, and ``ie_ltd_only`` zeroes the LTP of I rows.
+
+The kernel runs as the protocol runs it, through :class:`.protocol.Network`.
 """
 
 from __future__ import annotations
@@ -11,17 +16,20 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from synplast.papers.sadeh2015 import inputs
-from synplast.papers.sadeh2015.kernel import SparseWeights, run_block, run_block_sparse
+from synplast.papers.sadeh2015 import inputs, protocol
 from synplast.papers.sadeh2015.params import SadehParams
 
 
-def net_sim_reference(W0, x, p: SadehParams, plastic: bool):
+def net_sim_reference(W0, x, p: SadehParams, plastic: bool, ie_ltd_only: bool = False):
     """NumPy transliteration of the reference ``_net_sim_`` (dt = 1 ms). Returns (s, W)."""
     n, T = x.shape
     ne = p.N_E
     dt = p.dt_ms
     A = np.exp(-dt / p.tau_m_ms)
+    frozen = np.zeros((n, n), bool)  # not in the reference: pathways switched off (ablations)
+    frozen[:ne, :ne] = not p.plastic_EE
+    frozen[:ne, ne:] = not p.plastic_EI
+    frozen[ne:, :ne] = not p.plastic_IE
     W = W0.copy()
     y = np.zeros((n, T))
     s = np.zeros((n, T))
@@ -38,6 +46,7 @@ def net_sim_reference(W0, x, p: SadehParams, plastic: bool):
         s[:, i] = y[:, i] > p.V_th_mV
         y[s[:, i] > 0, i] = 0.0
         if plastic and i >= 1:
+            W_before = W.copy()
             ym[:, i] = np.exp(-dt / p.tau_minus_ms) * ym[:, i - 1] + y[:, i - 1] / p.tau_minus_ms
             yp[:, i] = np.exp(-dt / p.tau_plus_ms) * yp[:, i - 1] + y[:, i - 1] / p.tau_plus_ms
             xb[:, i] = np.exp(-dt / p.tau_x_ms) * xb[:, i - 1] + s[:, i - 1] / p.tau_x_ms
@@ -48,31 +57,27 @@ def net_sim_reference(W0, x, p: SadehParams, plastic: bool):
             relu_v = np.maximum(y[:, i] - p.theta_plus_mV, 0.0)
             ltd = -dt * p.A_LTD_per_mV * np.outer(s[:, i], ya[:, i] ** 2 / 70.0 * relu_m)
             ltp = dt * p.A_LTP_per_mV2 * np.outer(xb[:, i], relu_v * relu_p)
+            if ie_ltd_only:  # not in the reference: spont_inh_rule ltd_only (C4)
+                ltp[ne:] = 0.0
             W[:ne] = W[:ne] + (ltd + ltp)[:ne] * (W[:ne] != 0)
             W[:ne] = np.where(W[:ne] >= p.w_max_mV, p.w_max_mV, W[:ne])
             W[:ne] = np.where(W[:ne] > 0, W[:ne], 0.0)
             W[ne:, :ne] = W[ne:, :ne] - (ltp + ltd)[ne:, :ne]
             W[ne:] = np.where(W[ne:] <= p.w_max_inh_mV, p.w_max_inh_mV, W[ne:])
             W[ne:] = np.where(W[ne:] <= 0, W[ne:], 0.0)
+            W[frozen] = W_before[frozen]
     return s, W
 
 
-def kernel_block(W, X, p: SadehParams, plastic: bool):
-    exists = (W != 0).astype(np.uint8)
-    return run_block(
-        W,
-        X,
-        exists,
-        plastic,
-        p.plastic_EE,
-        p.plastic_EI,
-        p.plastic_IE,
-        p.legacy_absorbing_zero,
-        False,
-        p.N_E,
-        p.n_avg_steps,
-        p.kernel_constants(),
-    )
+def network(p: SadehParams, W0, exists=None) -> protocol.Network:
+    """The protocol's kernel on a copy of ``W0``; the synapses are ``exists`` (default W0 != 0)."""
+    return protocol.Network(p, W0, W0 != 0 if exists is None else exists)
+
+
+def kernel_block(W0, X, p: SadehParams, plastic: bool, ie_ltd_only=False, exists=None):
+    """One block of the kernel from ``W0``; returns ``((neuron, step), W_after)``."""
+    net = network(p, W0, exists)
+    return net.run(X, plastic, ie_ltd_only), net.weights()
 
 
 def raster(neuron, step, shape):
@@ -81,52 +86,36 @@ def raster(neuron, step, shape):
     return r
 
 
+def learning_blocks(p: SadehParams, seed: int, n_blocks: int = 1):
+    """W0 of ``seed`` and the inputs of its first ``n_blocks`` learning blocks."""
+    po = inputs.preferred_orientations(p)
+    stim = inputs.stimulus_sequences(p, seed)
+    X = [inputs.block_input(p, po, seed, b, stim[b]) for b in range(n_blocks)]
+    return inputs.initial_weights(p, seed), X
+
+
 @pytest.fixture(scope="module")
 def paper_block():
     """W0 of the paper (N = 500) and one 2-s learning-block input, from seed 11."""
     p = SadehParams()
-    po = inputs.preferred_orientations(p)
-    stim = inputs.stimulus_sequences(p, 11)[0]
-    return p, inputs.initial_weights(p, 11), inputs.block_input(p, po, 11, 0, stim)
+    W0, (X,) = learning_blocks(p, 11)
+    return p, W0, X
 
 
 @pytest.mark.parametrize("plastic", [False, True], ids=["static", "plastic"])
 def test_block_reproduces_reference_simulator(paper_block, plastic):
-    """One 2000-step block at paper scale (N = 500): the dense kernel and the event-driven
-    kernel the protocol uses both give the reference's spike raster exactly and its weights to
-    round-off."""
+    """One 2000-step block at paper scale (N = 500): the event-driven kernel the protocol uses
+    gives the reference's spike raster exactly and its weights to round-off."""
     p, W0, X = paper_block
     s_ref, W_ref = net_sim_reference(W0, X.astype(float), p, plastic)
-    W = W0.copy()
-    neuron, step = kernel_block(W, X, p, plastic)
-    (neuron_sp, step_sp), W_sp = sparse_block(W0, X, p, plastic)
+    (neuron, step), W = kernel_block(W0, X, p, plastic)
     assert s_ref.sum() > 1000  # the block is active, so the comparison means something
     np.testing.assert_array_equal(raster(neuron, step, X.shape), s_ref > 0)
-    np.testing.assert_array_equal(raster(neuron_sp, step_sp, X.shape), s_ref > 0)
     assert np.max(np.abs(W - W_ref)) < 1e-10
-    assert np.max(np.abs(W_sp - W_ref)) < 1e-10
     if plastic:
         assert np.max(np.abs(W - W0)) > 0.05  # weights really moved in this block
     else:
         np.testing.assert_array_equal(W, W0)
-
-
-def sparse_block(W, X, p: SadehParams, plastic: bool, ie_ltd_only=False):
-    sw = SparseWeights.from_dense(W, p.N_E, W != 0)
-    out = run_block_sparse(
-        sw,
-        X,
-        plastic,
-        p.plastic_EE,
-        p.plastic_EI,
-        p.plastic_IE,
-        p.legacy_absorbing_zero,
-        ie_ltd_only,
-        p.N_E,
-        p.n_avg_steps,
-        p.kernel_constants(),
-    )
-    return out, sw.to_dense()
 
 
 SMALL = SadehParams(N_E=80, N_I=20, b_Hz=2000.0)
@@ -142,49 +131,20 @@ SMALL = SadehParams(N_E=80, N_I=20, b_Hz=2000.0)
         (["EE", "EI", "IE"], True),
     ],
 )
-def test_sparse_kernel_equals_dense_kernel(pathways, ie_ltd_only):
-    """Event-driven CSR/CSC kernel == dense kernel, bit for bit, on a small network over three
-    consecutive plastic blocks (weights carried over), for every ablation and the LTD-only rule."""
+def test_ablations_reproduce_reference_over_carried_blocks(pathways, ie_ltd_only):
+    """On a small network over three consecutive plastic blocks (weights carried over), for
+    every ablation and the LTD-only rule: the reference's rasters exactly and its weights to
+    round-off, and exactly the plastic pathways change."""
     p = SMALL.with_pathways(pathways)
-    po = inputs.preferred_orientations(p)
-    stim = inputs.stimulus_sequences(p, 3)
-    W_dense = inputs.initial_weights(p, 3)
-    exists = (W_dense != 0).astype(np.uint8)
-    sw = SparseWeights.from_dense(W_dense, p.N_E)
-    for b in range(3):
-        X = inputs.block_input(p, po, 3, b, stim[b])
-        dense = run_block(
-            W_dense,
-            X,
-            exists,
-            True,
-            p.plastic_EE,
-            p.plastic_EI,
-            p.plastic_IE,
-            True,
-            ie_ltd_only,
-            p.N_E,
-            p.n_avg_steps,
-            p.kernel_constants(),
-        )
-        sparse = run_block_sparse(
-            sw,
-            X,
-            True,
-            p.plastic_EE,
-            p.plastic_EI,
-            p.plastic_IE,
-            True,
-            ie_ltd_only,
-            p.N_E,
-            p.n_avg_steps,
-            p.kernel_constants(),
-        )
-        np.testing.assert_array_equal(dense[0], sparse[0])
-        np.testing.assert_array_equal(dense[1], sparse[1])
-        np.testing.assert_array_equal(sw.to_dense(), W_dense)
-    W0 = inputs.initial_weights(p, 3)
-    changed = np.abs(W_dense - W0) > 0
+    W0, blocks = learning_blocks(p, 3, n_blocks=3)
+    net = network(p, W0)
+    W_ref = W0
+    for X in blocks:
+        neuron, step = net.run(X, True, ie_ltd_only)
+        s_ref, W_ref = net_sim_reference(W_ref, X.astype(float), p, True, ie_ltd_only)
+        np.testing.assert_array_equal(raster(neuron, step, X.shape), s_ref > 0)
+        assert np.max(np.abs(net.weights() - W_ref)) < 1e-10
+    changed = np.abs(net.weights() - W0) > 0
     assert changed[: p.N_E, : p.N_E].any() == p.plastic_EE
     assert changed[: p.N_E, p.N_E :].any() == p.plastic_EI
     assert changed[p.N_E :, : p.N_E].any() == p.plastic_IE
@@ -194,10 +154,8 @@ def test_sparse_kernel_equals_dense_kernel(pathways, ie_ltd_only):
 def test_ltd_only_never_strengthens_inhibition():
     """With the LTD-only inhibitory rule (C4 option) I->E weights can only move towards 0."""
     p = SMALL
-    po = inputs.preferred_orientations(p)
-    W0 = inputs.initial_weights(p, 4)
-    X = inputs.block_input(p, po, 4, 0, inputs.stimulus_sequences(p, 4)[0])
-    _, W = sparse_block(W0, X, p, plastic=True, ie_ltd_only=True)
+    W0, (X,) = learning_blocks(p, 4)
+    _, W = kernel_block(W0, X, p, plastic=True, ie_ltd_only=True)
     d = W[p.N_E :, : p.N_E] - W0[p.N_E :, : p.N_E]
     assert d.min() >= 0.0 and d.max() > 0.0
 
@@ -211,7 +169,7 @@ def test_membrane_recursion_closed_form():
     X[1, 5] = 19  # a single 19 mV kick: decays, never fires
     X[2, 7] = 21  # a single 21 mV kick: fires once at step 7
     W = np.zeros((p.N, p.N))
-    (neuron, step), _ = sparse_block(W, X, p, plastic=False)
+    (neuron, step), _ = kernel_block(W, X, p, plastic=False)
     B = np.exp(-1.0 / p.tau_m_ms)
     v, expected = 0.0, []
     for i in range(T):
@@ -234,7 +192,7 @@ def test_recurrent_input_has_one_step_delay():
     X[0, 10] = 25  # neuron 0 fires at step 10
     W = np.zeros((p.N, p.N))
     W[0, 1] = 21.0  # enough to make neuron 1 fire on its own
-    (neuron, step), _ = sparse_block(W, X, p, plastic=False)
+    (neuron, step), _ = kernel_block(W, X, p, plastic=False)
     np.testing.assert_array_equal(neuron, [0, 1])
     np.testing.assert_array_equal(step, [10, 11])
 
@@ -250,7 +208,7 @@ def test_ltd_closed_form_from_boxcar_and_trace():
     X[0, t] = 25  # pre fires at step t (x-bar of the pre is still 0 then: no LTP)
     W = np.zeros((p.N, p.N))
     W[0, 1] = 0.5
-    (neuron, _), W_after = sparse_block(W, X, p, plastic=True)
+    (neuron, _), W_after = kernel_block(W, X, p, plastic=True)
     np.testing.assert_array_equal(neuron, [0])
     B = np.exp(-1.0 / p.tau_m_ms)
     V = (1 - B ** (np.arange(t) + 1)) / (1 - B)
@@ -265,19 +223,29 @@ def test_ltd_closed_form_from_boxcar_and_trace():
 
 def test_zero_e_synapse_is_absorbing_and_ie_unmasked():
     """C6: with legacy_absorbing_zero an absent/zeroed E synapse never grows, while an absent
-    I->E entry stored as a synapse (legacy_ie_no_mask) is plastic and can become negative."""
+    I->E entry stored as a synapse (legacy_ie_no_mask) is plastic and can become negative,
+    exactly as in the reference simulator."""
     p = SMALL
-    po = inputs.preferred_orientations(p)
-    W0 = inputs.initial_weights(p, 5)
+    W0, (X,) = learning_blocks(p, 5)
     W0[p.N_E :, : p.N_E][::2] = 0.0  # half of the I->E rows absent, but stored (no mask)
-    exists = W0 != 0
-    exists[p.N_E :, : p.N_E] = True
-    sw = SparseWeights.from_dense(W0, p.N_E, exists)
-    X = inputs.block_input(p, po, 5, 0, inputs.stimulus_sequences(p, 5)[0])
-    run_block_sparse(
-        sw, X, True, True, True, True, True, False, p.N_E, p.n_avg_steps, p.kernel_constants()
-    )
-    W = sw.to_dense()
-    e_rows = W[: p.N_E]
-    assert np.all(e_rows[W0[: p.N_E] == 0] == 0)
+    exists = protocol.structural_mask(p, W0)
+    W0[: p.N_E, : p.N_E][::2] = 0.0  # half of the E->E rows depressed to 0, still stored
+    (neuron, step), W = kernel_block(W0, X, p, True, exists=exists)
+    s_ref, W_ref = net_sim_reference(W0, X.astype(float), p, True)
+    np.testing.assert_array_equal(raster(neuron, step, X.shape), s_ref > 0)
+    assert np.max(np.abs(W - W_ref)) < 1e-10
+    assert np.all(W[: p.N_E][W0[: p.N_E] == 0] == 0)
     assert np.any(W[p.N_E :, : p.N_E][::2] < 0)
+
+
+def test_stored_zero_e_synapse_grows_without_absorbing_zero():
+    """C6, the other setting: with legacy_absorbing_zero false a stored E synapse at 0 is
+    plastic like any other, so some of the zeroed E->E synapses grow within one block."""
+    p = SadehParams(N_E=80, N_I=20, b_Hz=2000.0, legacy_absorbing_zero=False)
+    W0, (X,) = learning_blocks(p, 5)
+    exists = W0 != 0
+    W0[: p.N_E, : p.N_E][::2] = 0.0  # half of the E->E rows zeroed, still stored
+    _, W = kernel_block(W0, X, p, True, exists=exists)
+    regrown = W[: p.N_E, : p.N_E][::2][exists[: p.N_E, : p.N_E][::2]]
+    assert np.any(regrown > 0)
+    assert np.all(W[: p.N_E][~exists[: p.N_E]] == 0)  # what is not stored stays absent

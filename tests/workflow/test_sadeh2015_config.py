@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
+
+from tests.workflow.helpers import assert_bad_config_stops_before_any_job
 
 CASES = [
     ("sadeh2015:\n  model:\n    p_EE: 1.5\n", "sadeh2015.model.p_EE"),
@@ -22,29 +21,4 @@ CASES = [
 
 @pytest.mark.parametrize(("override", "names"), CASES)
 def test_bad_sadeh2015_config_stops_before_any_job(repo, tmp_path, override, names):
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(override)
-    results = tmp_path / "results"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "snakemake",
-            "-n",
-            "all",
-            "--configfile",
-            "config/config.yaml",
-            str(bad),
-            "--config",
-            f"results_dir={results}",
-        ],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode != 0
-    errors = [line for line in done.stderr.splitlines() if "config error" in line]
-    assert len(errors) == 1 and names in errors[0], done.stderr
-    assert "Traceback" not in done.stderr
-    assert not results.exists()
+    assert_bad_config_stops_before_any_job(repo, tmp_path, override, names, timeout=300)

@@ -20,22 +20,10 @@ import pytest
 from synplast.pipeline import code_hash
 from synplast.provenance import file_sha256
 from synplast.stagefile import PROVENANCE_ATTRS, config_sha256, read_stage
+from tests.workflow.helpers import assert_bad_config_stops_before_any_job, snakemake
 
 COPIED = ("Snakefile", "workflow", "config", "profiles", "envs", "src", "pyproject.toml")
 SLURM_COMMANDS = ("sbatch", "srun", "squeue", "sacct", "scontrol", "sinfo", "scancel")
-
-
-def snakemake(workdir: Path, *args: str, env: dict | None = None, timeout: int = 900):
-    """Run snakemake in ``workdir``; returns the CompletedProcess (text)."""
-    return subprocess.run(
-        [sys.executable, "-m", "snakemake", *args],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env or os.environ.copy(),
-        check=False,
-    )
 
 
 def synplast_cli(workdir: Path, env: dict, *args: str):
@@ -174,24 +162,7 @@ def test_slurm_profile_plans_without_slurm_installed(repo, tmp_path):
 def test_bad_config_stops_before_any_job_with_one_line_naming_the_key(
     repo, tmp_path, override, names
 ):
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(override)
-    results = tmp_path / "results"
-    done = snakemake(
-        repo,
-        "-n",
-        "all",
-        "--configfile",
-        "config/config.yaml",
-        str(bad),
-        "--config",
-        f"results_dir={results}",
-    )
-    assert done.returncode != 0
-    errors = [line for line in done.stderr.splitlines() if "config error" in line]
-    assert len(errors) == 1 and names in errors[0], done.stderr
-    assert "Traceback" not in done.stderr
-    assert not results.exists()
+    assert_bad_config_stops_before_any_job(repo, tmp_path, override, names)
 
 
 # --- the tiny real run -----------------------------------------------------------------------

@@ -1,8 +1,9 @@
-"""Numba block kernels of the Sadeh et al. (2015) network: LIF + voltage-based plasticity.
+"""Numba block kernel of the Sadeh et al. (2015) network: LIF + voltage-based plasticity.
 
-One call simulates one block (the reference's ``network_simulator._net_sim_``): every state
-variable starts at 0, the feedforward input ``X`` (int16 event counts, neuron x step) is given,
-and the weights ``W[pre, post]`` (mV) are updated in place when ``plastic``.  Per step ``i``
+One call of :func:`run_block_sparse` simulates one block (the reference's
+``network_simulator._net_sim_``): every state variable starts at 0, the feedforward input ``X``
+(int16 event counts, neuron x step) is given, and the weights ``W[pre, post]`` (mV, stored as
+:class:`SparseWeights`) are updated in place when ``plastic``.  Per step ``i``
 (spec §2.3-2.5; dt = 1 ms at the paper's values):
 
 1. ``V[i] = B*V[i-1] + J_ffw*X[:, i] + sum_j S_j[i-1]*W[j, :]``   (``V[-1] = 0``, ``S[-1] = 0``)
@@ -13,12 +14,13 @@ and the weights ``W[pre, post]`` (mV) are updated in place when ``plastic``.  Pe
        xbar[i] = exp(-dt/tau_x) xbar[i-1] + dt S[i-1]/tau_x
        ubar[i] = mean(V[max(0, i-n_avg) : i])             (ring buffer, summed afresh each step)
 
+   (the traces u-, u+, xbar are :func:`synplast.kernels.traces.exponential_trace_step`),
    then ``LTD_jk = -ltd_scale S_j[i] ubar_k^2/u_ref^2 [u-_k - theta-]_+`` and
    ``LTP_jk = ltp_scale xbar_j [V_k[i] - theta+]_+ [u+_k - theta-]_+`` with the post-reset
    ``V[i]``, applied in this order:
 
    a. E rows (pre j < N_E): ``W += (LTD + LTP)`` where ``W != 0`` before the step (absorbing
-      zero, spec C6; with ``absorbing_zero=False`` the structural mask ``exists`` is used), then
+      zero, spec C6; with ``absorbing_zero=False`` every stored synapse is plastic), then
       ``W = w_max if W >= w_max``, then ``W = w_min unless W > w_min`` (clip after the sum).
    b. I->E (pre j >= N_E, post k < N_E): ``W -= (LTP + LTD)``, no mask.
    c. I rows: ``W = w_max_inh if W <= w_max_inh``, then ``W = 0 unless W <= 0``.
@@ -28,11 +30,13 @@ with zero update never leave their bounds, so after one full clip at step 1 (wha
 whole-matrix clip does to an out-of-bounds W0) only touched entries are visited: LTD is
 event-driven over presynaptic spikes, LTP runs over the posts with a non-zero LTP factor.
 
-``run_block`` is dense (W is N x N float64; right at N = 500, where E rows have density 0.3 and
-I rows are full).  ``run_block_sparse`` keeps only existing synapses in CSR (by pre) with a CSC
-index (by post) and gives bit-identical results where every I->E synapse exists (the paper's
-p_IE = 1); with p_IE < 1 it updates only existing I->E synapses whereas the dense kernel, like
-the reference, would grow absent ones.  Neither kernel draws random numbers or uses threads.
+The kernel keeps only the structural synapses, in CSR (by pre) with a CSC index (by post): see
+:class:`SparseWeights`.  With the reference's unmasked I->E update (``legacy_ie_no_mask``, spec
+C6) the caller stores every I->E pair as a synapse (:func:`.protocol.structural_mask`), so the
+absent ones grow as in the reference; without it only existing I->E synapses are updated (the
+same at the paper's p_IE = 1).  The tests hold the kernel against a NumPy transliteration of the
+reference simulator (identical raster, weights to round-off) and against closed forms.  It draws
+no random numbers and uses no threads.
 
 Float constants are passed as the tuple :meth:`SadehParams.kernel_constants`.
 """
@@ -44,7 +48,9 @@ import math
 import numpy as np
 from numba import njit
 
-__all__ = ["run_block", "run_block_sparse", "SparseWeights"]
+from synplast.kernels.traces import exponential_trace_step
+
+__all__ = ["SparseWeights", "run_block_sparse"]
 
 
 @njit(cache=True, nogil=True)
@@ -107,9 +113,9 @@ def _post_factors(i, V, V_old, S_old, um, up, xb, ring, ubar, post_ltd, post_ltp
     d_x = math.exp(-dt / tau_x)
     slot = (i - 1) % n_avg
     for k in range(N):
-        um[k] = d_minus * um[k] + dt * V_old[k] / tau_minus
-        up[k] = d_plus * up[k] + dt * V_old[k] / tau_plus
-        xb[k] = d_x * xb[k] + dt * S_old[k] / tau_x
+        um[k] = exponential_trace_step(um[k], d_minus, dt * V_old[k] / tau_minus)
+        up[k] = exponential_trace_step(up[k], d_plus, dt * V_old[k] / tau_plus)
+        xb[k] = exponential_trace_step(xb[k], d_x, dt * S_old[k] / tau_x)
         ring[slot, k] = V_old[k]
         ubar[k] = 0.0
     n_filled = min(i, n_avg)
@@ -137,16 +143,12 @@ def _update_e(w, dw, mask_ok, w_min, w_max):
 @njit(cache=True, nogil=True)
 def _update_ie(w, dw, w_max_inh):
     """I->E update (no mask) and I-row clip (spec §2.5, steps b-c)."""
-    w -= dw
-    if w <= w_max_inh:
-        w = w_max_inh
-    if not w <= 0.0:
-        w = 0.0
-    return w
+    return _clip_i(w - dw, w_max_inh)
 
 
 @njit(cache=True, nogil=True)
 def _clip_i(w, w_max_inh):
+    """I-row clip: at w_max_inh from below, then at 0 from above (spec §2.5, step c)."""
     if w <= w_max_inh:
         w = w_max_inh
     if not w <= 0.0:
@@ -160,145 +162,6 @@ def _plastic_range(j, k, n_E, plastic_EE, plastic_EI, plastic_IE):
     if j < n_E:
         return plastic_EE if k < n_E else plastic_EI
     return plastic_IE and k < n_E
-
-
-@njit(cache=True, nogil=True)
-def run_block(
-    W,
-    X,
-    exists,
-    plastic,
-    plastic_EE,
-    plastic_EI,
-    plastic_IE,
-    absorbing_zero,
-    ie_ltd_only,
-    n_E,
-    n_avg,
-    consts,
-):
-    """Simulate one block on dense ``W[pre, post]`` (float64, mV; updated in place).
-
-    ``X``: int16 (N, T) feedforward event counts.  ``exists``: uint8 (N, N) structural mask,
-    used for E rows only when ``absorbing_zero`` is False.  ``ie_ltd_only`` drops the LTP term
-    of I->E synapses (``spont_inh_rule: ltd_only``, spec C4).  Returns ``(neuron, step)`` int32
-    arrays of all spikes, in step order (neurons ascending within a step).
-    """
-    dt, tau_m, V_th, V_reset, J_ffw = consts[0], consts[1], consts[2], consts[3], consts[4]
-    w_min, w_max, w_max_inh = consts[13], consts[14], consts[15]
-    N, T = X.shape
-    B = math.exp(-dt / tau_m)
-    V = np.zeros(N)
-    V_old = np.zeros(N)
-    S = np.zeros(N, np.uint8)
-    S_old = np.zeros(N, np.uint8)
-    rec = np.zeros(N)
-    um = np.zeros(N)
-    up = np.zeros(N)
-    xb = np.zeros(N)
-    ubar = np.zeros(N)
-    ring = np.zeros((n_avg, N))
-    post_ltd = np.zeros(N)
-    post_ltp = np.zeros(N)
-    active_e = np.empty(N, np.int64)
-    active_i = np.empty(N, np.int64)
-    buf_n = np.empty(max(N * T // 64, 16), np.int32)
-    buf_t = np.empty(buf_n.shape[0], np.int32)
-    count = 0
-    for i in range(T):
-        for k in range(N):
-            rec[k] = 0.0
-        for j in range(N):
-            if S[j]:
-                for k in range(N):
-                    rec[k] += W[j, k]
-        S_old[:] = S
-        buf_n, buf_t, count = _membrane_step(
-            V, V_old, X, i, rec, S, B, V_th, V_reset, J_ffw, buf_n, buf_t, count
-        )
-        if not plastic or i == 0:
-            continue
-        if i == 1:
-            _clip_all_dense(W, n_E, plastic_EE, plastic_EI, plastic_IE, w_min, w_max, w_max_inh)
-        _post_factors(i, V, V_old, S_old, um, up, xb, ring, ubar, post_ltd, post_ltp, consts)
-        n_ae = 0
-        n_ai = 0
-        for k in range(N):
-            if post_ltp[k] > 0.0:
-                if k < n_E:
-                    active_e[n_ae] = k
-                    n_ae += 1
-                else:
-                    active_i[n_ai] = k
-                    n_ai += 1
-        for j in range(N):
-            xj = xb[j]
-            if j >= n_E and ie_ltd_only:
-                xj = 0.0
-            if S[j]:
-                for k in range(N):
-                    if _plastic_range(j, k, n_E, plastic_EE, plastic_EI, plastic_IE):
-                        dw = xj * post_ltp[k] - post_ltd[k]
-                        _apply_dense(
-                            W, exists, j, k, dw, n_E, absorbing_zero, w_min, w_max, w_max_inh
-                        )
-            elif xj > 0.0:
-                if (j < n_E and plastic_EE) or (j >= n_E and plastic_IE):
-                    for a in range(n_ae):
-                        k = active_e[a]
-                        _apply_dense(
-                            W,
-                            exists,
-                            j,
-                            k,
-                            xj * post_ltp[k],
-                            n_E,
-                            absorbing_zero,
-                            w_min,
-                            w_max,
-                            w_max_inh,
-                        )
-                if j < n_E and plastic_EI:
-                    for a in range(n_ai):
-                        k = active_i[a]
-                        _apply_dense(
-                            W,
-                            exists,
-                            j,
-                            k,
-                            xj * post_ltp[k],
-                            n_E,
-                            absorbing_zero,
-                            w_min,
-                            w_max,
-                            w_max_inh,
-                        )
-    return buf_n[:count].copy(), buf_t[:count].copy()
-
-
-@njit(cache=True, nogil=True)
-def _apply_dense(W, exists, j, k, dw, n_E, absorbing_zero, w_min, w_max, w_max_inh):
-    if j < n_E:
-        ok = W[j, k] != 0.0 if absorbing_zero else exists[j, k] != 0
-        W[j, k] = _update_e(W[j, k], dw, ok, w_min, w_max)
-    else:
-        W[j, k] = _update_ie(W[j, k], dw, w_max_inh)
-
-
-@njit(cache=True, nogil=True)
-def _clip_all_dense(W, n_E, plastic_EE, plastic_EI, plastic_IE, w_min, w_max, w_max_inh):
-    """The reference's whole-matrix clip, over the plastic E pathways and all I rows."""
-    N = W.shape[0]
-    for j in range(N):
-        for k in range(N):
-            if j < n_E:
-                if _plastic_range(j, k, n_E, plastic_EE, plastic_EI, plastic_IE):
-                    W[j, k] = _update_e(W[j, k], 0.0, False, w_min, w_max)
-            elif k >= n_E or plastic_IE:
-                W[j, k] = _clip_i(W[j, k], w_max_inh)
-
-
-# ---------------------------------------------------------------------------- sparse kernel
 
 
 class SparseWeights:
@@ -346,18 +209,21 @@ class SparseWeights:
         W[pre, post] = self.w
         return W
 
-    @property
-    def nbytes(self):
-        arrays = (
+    def kernel_arrays(self):
+        """``(w, col_ptr, col_split, col_pre, row_ptr, row_post, row_pos)``, the kernel's order."""
+        return (
             self.w,
-            self.col_pre,
             self.col_ptr,
             self.col_split,
-            self.row_pos,
-            self.row_post,
+            self.col_pre,
             self.row_ptr,
+            self.row_post,
+            self.row_pos,
         )
-        return sum(a.nbytes for a in arrays)
+
+    @property
+    def nbytes(self):
+        return sum(a.nbytes for a in self.kernel_arrays())
 
 
 def run_block_sparse(
@@ -373,30 +239,18 @@ def run_block_sparse(
     n_avg,
     consts,
 ):
-    """Event-driven block on :class:`SparseWeights` (``sw.w`` updated in place).
+    """Simulate one block on :class:`SparseWeights` ``sw`` (``sw.w`` in mV, updated in place).
 
-    Same arguments and result as :func:`run_block` but without ``exists``: the stored entries
-    are the structural synapses.
+    ``X``: int16 (N, T) feedforward event counts.  ``plastic`` switches the rule on; the
+    pathway flags ``plastic_EE``, ``plastic_EI``, ``plastic_IE`` switch it off per pathway.
+    ``absorbing_zero`` (``legacy_absorbing_zero``, spec C6): an E synapse at 0 stays at 0;
+    otherwise every stored E synapse is plastic.  ``ie_ltd_only`` drops the LTP term of I->E
+    synapses (``spont_inh_rule: ltd_only``, spec C4).  ``n_avg``: boxcar length of u-bar in
+    steps; ``consts``: :meth:`SadehParams.kernel_constants`.  Returns ``(neuron, step)`` int32
+    arrays of all spikes, in step order (neurons ascending within a step).
     """
-    return _run_block_sparse(
-        sw.w,
-        sw.col_ptr,
-        sw.col_split,
-        sw.col_pre,
-        sw.row_ptr,
-        sw.row_post,
-        sw.row_pos,
-        X,
-        plastic,
-        plastic_EE,
-        plastic_EI,
-        plastic_IE,
-        absorbing_zero,
-        ie_ltd_only,
-        n_E,
-        n_avg,
-        consts,
-    )
+    flags = (plastic, plastic_EE, plastic_EI, plastic_IE, absorbing_zero, ie_ltd_only)
+    return _run_block_sparse(*sw.kernel_arrays(), X, flags, n_E, n_avg, consts)
 
 
 @njit(cache=True, nogil=True)
@@ -426,6 +280,22 @@ def _ltp_column(w, x_silent, f, q0, q1, is_e_pre, absorbing_zero, w_min, w_max, 
 
 
 @njit(cache=True, nogil=True)
+def _clip_stored(w, row_ptr, row_post, row_pos, n_E, plastic_EE, plastic_EI, plastic_IE, consts):
+    """The reference's whole-matrix clip at step 1, over the plastic E pathways and all I rows
+    (I->I included; I->E only if plastic): what it does to an out-of-bounds W0."""
+    w_min, w_max, w_max_inh = consts[13], consts[14], consts[15]
+    for j in range(row_ptr.shape[0] - 1):
+        for p in range(row_ptr[j], row_ptr[j + 1]):
+            k = row_post[p]
+            q = row_pos[p]
+            if j < n_E:
+                if _plastic_range(j, k, n_E, plastic_EE, plastic_EI, plastic_IE):
+                    w[q] = _update_e(w[q], 0.0, False, w_min, w_max)
+            elif k >= n_E or plastic_IE:
+                w[q] = _clip_i(w[q], w_max_inh)
+
+
+@njit(cache=True, nogil=True)
 def _run_block_sparse(
     w,
     col_ptr,
@@ -435,16 +305,12 @@ def _run_block_sparse(
     row_post,
     row_pos,
     X,
-    plastic,
-    plastic_EE,
-    plastic_EI,
-    plastic_IE,
-    absorbing_zero,
-    ie_ltd_only,
+    flags,
     n_E,
     n_avg,
     consts,
 ):
+    plastic, plastic_EE, plastic_EI, plastic_IE, absorbing_zero, ie_ltd_only = flags
     dt, tau_m, V_th, V_reset, J_ffw = consts[0], consts[1], consts[2], consts[3], consts[4]
     w_min, w_max, w_max_inh = consts[13], consts[14], consts[15]
     N, T = X.shape
@@ -479,15 +345,9 @@ def _run_block_sparse(
         if not plastic or i == 0:
             continue
         if i == 1:
-            for j in range(N):
-                for p in range(row_ptr[j], row_ptr[j + 1]):
-                    k = row_post[p]
-                    q = row_pos[p]
-                    if j < n_E:
-                        if _plastic_range(j, k, n_E, plastic_EE, plastic_EI, plastic_IE):
-                            w[q] = _update_e(w[q], 0.0, False, w_min, w_max)
-                    elif k >= n_E or plastic_IE:
-                        w[q] = _clip_i(w[q], w_max_inh)
+            _clip_stored(
+                w, row_ptr, row_post, row_pos, n_E, plastic_EE, plastic_EI, plastic_IE, consts
+            )
         _post_factors(i, V, V_old, S_old, um, up, xb, ring, ubar, post_ltd, post_ltp, consts)
         # LTD (+ LTP on the same synapse): rows of the presynaptic spikes of step i
         for j in range(N):

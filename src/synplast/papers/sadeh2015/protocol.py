@@ -11,10 +11,11 @@
 - :func:`run_spontaneous`: 10 plastic blocks of untuned b/2 input starting from Wf.
 - :func:`run_cardinal`: 20 plastic blocks from **W0** with 0 and pi/2 over-represented.
 
-Every block runs on the event-driven kernel :func:`.kernel.run_block_sparse`, which is
-bit-identical to the dense :func:`.kernel.run_block` (tested) and ~20x faster at N = 500.  The
-structural synapses it stores are ``W0 != 0`` plus, with ``legacy_ie_no_mask`` (the reference's
-unmasked I->E update, spec C6), every I->E pair; at the paper's p_IE = 1 both are the same.
+Every block runs on the event-driven kernel :func:`.kernel.run_block_sparse`, which the tests
+hold against a NumPy transliteration of the reference simulator (identical spike raster, weights
+to round-off).  The structural synapses it stores are ``W0 != 0`` plus, with
+``legacy_ie_no_mask`` (the reference's unmasked I->E update, spec C6), every I->E pair; at the
+paper's p_IE = 1 both are the same.
 """
 
 from __future__ import annotations

@@ -1,0 +1,52 @@
+"""Helpers shared by the workflow tests, imported as ``tests.workflow.helpers``.
+
+``tests/`` and ``tests/workflow/`` are packages (empty ``__init__.py``), so pytest puts the
+repository root on ``sys.path`` and the import works with ``python -m pytest`` or ``pytest``,
+from any working directory.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def snakemake(workdir: Path, *args: str, env: dict | None = None, timeout: int = 900):
+    """Run snakemake in ``workdir``; returns the CompletedProcess (text)."""
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", *args],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env or os.environ.copy(),
+        check=False,
+    )
+
+
+def assert_bad_config_stops_before_any_job(
+    repo: Path, tmp_path: Path, override: str, names: str, timeout: int = 900
+) -> None:
+    """A dry run of ``all`` with the config file ``override`` added fails before any job, with
+    one ``config error`` line naming ``names``, no traceback and no results directory."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(override)
+    results = tmp_path / "results"
+    done = snakemake(
+        repo,
+        "-n",
+        "all",
+        "--configfile",
+        "config/config.yaml",
+        str(bad),
+        "--config",
+        f"results_dir={results}",
+        timeout=timeout,
+    )
+    assert done.returncode != 0
+    errors = [line for line in done.stderr.splitlines() if "config error" in line]
+    assert len(errors) == 1 and names in errors[0], done.stderr
+    assert "Traceback" not in done.stderr
+    assert not results.exists()
