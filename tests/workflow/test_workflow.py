@@ -213,10 +213,10 @@ def test_trace_flags_an_upstream_file_changed_after_it_was_read(tiny_run, tmp_pa
     work, env = tiny_run
     copy = tmp_path / "results"
     shutil.copytree(work / "results", copy)
-    (copy / "tsodyks2000/main/seed2/inputs.nc").write_bytes(
-        (copy / "tsodyks2000/main/seed1/inputs.nc").read_bytes()
+    (copy / "tsodyks2000/main/seed1/inputs.nc").write_bytes(
+        (copy / "tsodyks2000/ib_0.5/seed1/inputs.nc").read_bytes()
     )
-    done = synplast_cli(tmp_path, env, "trace", "results/tsodyks2000/main/seed2/test.nc")
+    done = synplast_cli(tmp_path, env, "trace", "results/tsodyks2000/main/seed1/test.nc")
     assert done.returncode == 1
     assert "CHANGED" in done.stdout
 
@@ -294,13 +294,13 @@ def test_damaged_stage_file_fails_its_job_with_a_message_naming_it(tiny_run, tmp
     copy = tmp_path / "work"
     shutil.copytree(work, copy, symlinks=True)
     env = {**env, "PYTHONPATH": str(copy / "src")}
-    target = copy / "results/tsodyks2000/main/seed2/plastic.nc"
+    target = copy / "results/tsodyks2000/main/seed1/plastic.nc"
     target.write_bytes(target.read_bytes()[:2000])
     done = snakemake(
         copy,
         "--cores",
         "1",
-        "results/tsodyks2000/main/seed2/test.nc",
+        "results/tsodyks2000/main/seed1/test.nc",
         "--configfile",
         "config/small.yaml",
         "--force",
@@ -308,4 +308,4 @@ def test_damaged_stage_file_fails_its_job_with_a_message_naming_it(tiny_run, tmp
     )
     assert done.returncode != 0
     assert "plastic.nc: not a readable NetCDF stage file" in done.stderr
-    assert not (copy / "results/tsodyks2000/main/seed2/test.nc").exists()
+    assert not (copy / "results/tsodyks2000/main/seed1/test.nc").exists()
