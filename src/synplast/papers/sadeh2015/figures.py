@@ -110,7 +110,7 @@ def fig3_weights(datasets, options):
     apply_style()
     W0 = _stage(datasets, "inputs")["W0"]
     Wf = _stage(datasets, "plastic")["W_final"]
-    fig, axes = plt.subplots(1, 3, figsize=(13, 4))
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4), layout="constrained")
     for ax, W, kw, title in (
         (axes[0], W0.values, {}, "W0"),
         (axes[1], Wf.values, {"vmin": -5, "vmax": 2}, "Wf"),
