@@ -95,8 +95,8 @@ def code_files(*modules: str) -> tuple[Path, ...]:
     return tuple(sorted(set(seen.values())))
 
 
-def code_sha256(*modules: str, extra_files: tuple[str | Path, ...] = ()) -> str:
-    """Content hash of the code the given modules run (plus any extra files, e.g. a script).
+def code_sha256(*modules: str) -> str:
+    """Content hash of the code the given modules run.
 
     Paths enter the hash relative to the package root, so the hash is the same in every clone.
     """
@@ -106,11 +106,6 @@ def code_sha256(*modules: str, extra_files: tuple[str | Path, ...] = ()) -> str:
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
-    for extra in extra_files:
-        extra = Path(extra)
-        digest.update(extra.name.encode())
-        digest.update(b"\0")
-        digest.update(extra.read_bytes())
     return digest.hexdigest()
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from synplast.stagefile import atomic_write_text, var_attrs
+
 
 @dataclass(frozen=True)
 class ClaimResult:
@@ -49,52 +51,45 @@ def claims_dataset(results: Sequence[ClaimResult]) -> xr.Dataset:
             value[i, seeds.index(seed)] = v
             passed[i, seeds.index(seed)] = int(ok)
 
-    def text(name, values, long_name):
+    def text(values, long_name):
         return (
             ("claim",),
             np.asarray(values, dtype=object),
-            {"units": "1", "long_name": long_name},
+            var_attrs("1", long_name),
         )
 
     return xr.Dataset(
         {
-            "statement": text("statement", [r.statement for r in results], "the claim"),
+            "statement": text([r.statement for r in results], "the claim"),
             "expectation": text(
-                "expectation",
                 [r.expectation for r in results],
                 "expected value or direction, with its justification",
             ),
-            "measure": text("measure", [r.measure for r in results], "what is measured"),
-            "measure_units": text(
-                "measure_units", [r.units for r in results], "units of the measurement"
-            ),
-            "note": text("note", [r.note for r in results], "remarks"),
-            "verdict": text("verdict", [r.verdict for r in results], "pass or fail"),
+            "measure": text([r.measure for r in results], "what is measured"),
+            "measure_units": text([r.units for r in results], "units of the measurement"),
+            "note": text([r.note for r in results], "remarks"),
+            "verdict": text([r.verdict for r in results], "pass or fail"),
             "value": (
                 ("claim", "seed"),
                 value,
-                {
-                    "units": "1",
-                    "long_name": "measurement per seed (see measure_units)",
-                    "may_be_nan": 1,
-                },
+                var_attrs("1", "measurement per seed (see measure_units)", may_be_nan=True),
             ),
             "passed": (
                 ("claim", "seed"),
                 passed,
-                {"units": "1", "long_name": "criterion holds for this seed (1) or not"},
+                var_attrs("1", "criterion holds for this seed (1) or not"),
             ),
         },
         coords={
             "claim": (
                 "claim",
                 np.asarray([r.claim_id for r in results], dtype=object),
-                {"units": "1", "long_name": "claim identifier"},
+                var_attrs("1", "claim identifier"),
             ),
             "seed": (
                 "seed",
                 np.asarray(seeds, dtype=np.int64),
-                {"units": "1", "long_name": "network seed"},
+                var_attrs("1", "network seed"),
             ),
         },
     )
@@ -155,8 +150,6 @@ def _fmt(value: float) -> str:
 
 def render(all_rows: list[dict], markdown_path: str | Path, json_path: str | Path) -> None:
     """Write the scorecard as Markdown and JSON (each atomically)."""
-    from synplast.stagefile import atomic_write_text
-
     passed = sum(row["verdict"] == "pass" for row in all_rows)
     lines = [
         "# synplast scorecard",

@@ -62,6 +62,7 @@ __all__ = [
     "PROVENANCE_ATTRS",
     "StageFileError",
     "atomic_write_text",
+    "var_attrs",
     "config_sha256",
     "provenance_attrs",
     "read_stage",
@@ -71,6 +72,15 @@ __all__ = [
 
 class StageFileError(ValueError):
     """A stage file is missing, damaged or not the file the caller expected."""
+
+
+def var_attrs(units: str, long_name: str, *, may_be_nan: bool = False, **extra) -> dict:
+    """Attributes of a stage-file variable: ``units``, ``long_name`` (both required by
+    :func:`write_stage`), ``may_be_nan = 1`` where NaN is legitimate, and any ``extra``."""
+    attrs = {"units": units, "long_name": long_name, **extra}
+    if may_be_nan:
+        attrs["may_be_nan"] = 1
+    return attrs
 
 
 def canonical_json(value: object) -> str:

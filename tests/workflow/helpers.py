@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 
 
-def snakemake(workdir: Path, *args: str, env: dict | None = None, timeout: int = 900):
-    """Run snakemake in ``workdir``; returns the CompletedProcess (text)."""
+def run_module(module: str, workdir: Path, *args: str, env: dict | None = None, timeout: int = 900):
+    """Run ``python -m module args`` in ``workdir``; returns the CompletedProcess (text)."""
     return subprocess.run(
-        [sys.executable, "-m", "snakemake", *args],
+        [sys.executable, "-m", module, *args],
         cwd=workdir,
         capture_output=True,
         text=True,
@@ -24,6 +24,16 @@ def snakemake(workdir: Path, *args: str, env: dict | None = None, timeout: int =
         env=env or os.environ.copy(),
         check=False,
     )
+
+
+def snakemake(workdir: Path, *args: str, env: dict | None = None, timeout: int = 900):
+    """Run snakemake in ``workdir``."""
+    return run_module("snakemake", workdir, *args, env=env, timeout=timeout)
+
+
+def synplast_cli(workdir: Path, env: dict, *args: str):
+    """Run the ``synplast`` command (of the package on ``env``'s PYTHONPATH) in ``workdir``."""
+    return run_module("synplast.cli", workdir, *args, env=env)
 
 
 def assert_bad_config_stops_before_any_job(

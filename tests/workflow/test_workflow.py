@@ -20,22 +20,14 @@ import pytest
 from synplast.pipeline import code_hash
 from synplast.provenance import file_sha256
 from synplast.stagefile import PROVENANCE_ATTRS, config_sha256, read_stage
-from tests.workflow.helpers import assert_bad_config_stops_before_any_job, snakemake
+from tests.workflow.helpers import (
+    assert_bad_config_stops_before_any_job,
+    snakemake,
+    synplast_cli,
+)
 
 COPIED = ("Snakefile", "workflow", "config", "profiles", "envs", "src", "pyproject.toml")
 SLURM_COMMANDS = ("sbatch", "srun", "squeue", "sacct", "scontrol", "sinfo", "scancel")
-
-
-def synplast_cli(workdir: Path, env: dict, *args: str):
-    """Run the ``synplast`` command (from the scratch copy's package) in ``workdir``."""
-    return subprocess.run(
-        [sys.executable, "-m", "synplast.cli", *args],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
 
 
 def make_scratch_copy(repo: Path, target: Path) -> dict:

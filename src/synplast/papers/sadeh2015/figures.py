@@ -13,12 +13,9 @@ import numpy as np
 import xarray as xr
 
 from synplast.plotting import apply_style
+from synplast.stagefile import var_attrs
 
 from . import metrics as M
-
-
-def _a(units, long_name):
-    return {"units": units, "long_name": long_name}
 
 
 def _stage(datasets, stage):
@@ -92,15 +89,15 @@ def fig1_rasters(datasets, options):
         ax.set_ylim(-10, N)
         ax.set_xlabel("Time (ms)")
         key = title.split()[0].lower()
-        data[f"rate_{key}_Hz"] = ("neuron", rate, _a("Hz", f"rate per neuron, {title}"))
-        data[f"pop_count_E_{key}"] = ("bin10", ce, _a("1", f"E spikes per 10 ms, {title}"))
-        data[f"pop_count_I_{key}"] = ("bin10", ci, _a("1", f"I spikes per 10 ms, {title}"))
+        data[f"rate_{key}_Hz"] = ("neuron", rate, var_attrs("Hz", f"rate per neuron, {title}"))
+        data[f"pop_count_E_{key}"] = ("bin10", ce, var_attrs("1", f"E spikes per 10 ms, {title}"))
+        data[f"pop_count_I_{key}"] = ("bin10", ci, var_attrs("1", f"I spikes per 10 ms, {title}"))
     axes[0, 0].set_ylabel("Neuron #")
     sm = plt.cm.ScalarMappable(cmap="hsv", norm=plt.Normalize(0, 180))
     fig.colorbar(sm, ax=axes[0, -1], label="stimulus orientation (deg)", ticks=[0, 90, 180])
     coords = {
         "neuron": inputs["neuron"],
-        "bin10": ("bin10", np.arange(0, T, 10.0), _a("ms", "start of 10-ms bin")),
+        "bin10": ("bin10", np.arange(0, T, 10.0), var_attrs("ms", "start of 10-ms bin")),
     }
     return fig, xr.Dataset(data, coords=coords)
 
@@ -120,7 +117,7 @@ def fig3_weights(datasets, options):
         fig.colorbar(im, ax=ax, label="mV")
         ax.set(title=title, xlabel="Post-synaptic #", ylabel="Pre-synaptic #")
     ds = xr.Dataset({"W0": W0, "Wf": Wf, "dW": Wf - W0})
-    ds["dW"].attrs = _a("mV", "Wf - W0")
+    ds["dW"].attrs = var_attrs("mV", "Wf - W0")
     return fig, ds
 
 
@@ -153,14 +150,17 @@ def fig3_aligned(datasets, options):
             data[f"{key}_{label}_mean_mV"] = (
                 "dpo_unwrapped",
                 np.array([w[idx == b].mean() if (idx == b).any() else np.nan for b in range(36)]),
-                {**_a("mV", f"mean {name} weight per 10-deg dPO bin, {label}"), "may_be_nan": 1},
+                {
+                    **var_attrs("mV", f"mean {name} weight per 10-deg dPO bin, {label}"),
+                    "may_be_nan": 1,
+                },
             )
     axes[0].set_ylabel("Weight (mV)")
     coords = {
         "dpo_unwrapped": (
             "dpo_unwrapped",
             np.degrees(edges[:-1]),
-            _a("degree", "PO_pre - PO_post bin start"),
+            var_attrs("degree", "PO_pre - PO_post bin start"),
         )
     }
     return fig, xr.Dataset(data, coords=coords)
@@ -188,11 +188,11 @@ def fig3g_specificity(datasets, options):
     ax.legend()
     return fig, xr.Dataset(
         {
-            "bins_W0_mV": (("seed", "dpo_bin"), b0, _a("mV", "initial mean E->E weight")),
-            "bins_Wf_mV": (("seed", "dpo_bin"), bf, _a("mV", "final mean E->E weight")),
+            "bins_W0_mV": (("seed", "dpo_bin"), b0, var_attrs("mV", "initial mean E->E weight")),
+            "bins_Wf_mV": (("seed", "dpo_bin"), bf, var_attrs("mV", "final mean E->E weight")),
         },
         coords={
-            "seed": ("seed", np.arange(len(tests)), _a("1", "seed position")),
+            "seed": ("seed", np.arange(len(tests)), var_attrs("1", "seed position")),
             "dpo_bin": tests[0]["dpo_bin"],
         },
     )
@@ -210,11 +210,15 @@ def tuning_osi(datasets, options):
             vals = np.concatenate([ds[f"osi_{when}"].values[_pop_mask(ds, pop)] for ds in tests])
             h, _ = np.histogram(vals[np.isfinite(vals)], edges)
             ax.stairs(h, edges, color=color, label=when)
-            data[f"hist_{pop}_{when}"] = ("osi_bin", h, _a("1", f"{pop} neurons per OSI bin"))
+            data[f"hist_{pop}_{when}"] = (
+                "osi_bin",
+                h,
+                var_attrs("1", f"{pop} neurons per OSI bin"),
+            )
             data[f"mean_{pop}_{when}"] = (
                 "seed",
                 [np.nanmean(ds[f"osi_{when}"].values[_pop_mask(ds, pop)]) for ds in tests],
-                _a("1", f"mean OSI {pop}, {when}"),
+                var_attrs("1", f"mean OSI {pop}, {when}"),
             )
         ax.set(title=f"{pop} neurons", xlabel="OSI (1 - circular variance)", ylabel="count")
         ax.legend()
@@ -231,8 +235,8 @@ def tuning_osi(datasets, options):
     axes[2].set(ylabel="mean OSI", ylim=(0, 1))
     axes[2].legend()
     coords = {
-        "osi_bin": ("osi_bin", edges[:-1], _a("1", "OSI bin start")),
-        "seed": ("seed", np.arange(len(tests)), _a("1", "seed position")),
+        "osi_bin": ("osi_bin", edges[:-1], var_attrs("1", "OSI bin start")),
+        "seed": ("seed", np.arange(len(tests)), var_attrs("1", "seed position")),
     }
     return fig, xr.Dataset(data, coords=coords)
 
@@ -256,10 +260,10 @@ def bidirectional(datasets, options):
     ax.set_ylabel("P(bidirectional) / P(one)^2")
     return fig, xr.Dataset(
         {
-            "surplus_W0": ("seed", b0, {**_a("1", "bidirectional surplus W0"), "may_be_nan": 1}),
-            "surplus_Wf": ("seed", bf, {**_a("1", "bidirectional surplus Wf"), "may_be_nan": 1}),
+            "surplus_W0": ("seed", b0, var_attrs("1", "bidirectional surplus W0", may_be_nan=True)),
+            "surplus_Wf": ("seed", bf, var_attrs("1", "bidirectional surplus Wf", may_be_nan=True)),
         },
-        coords={"seed": ("seed", np.arange(len(tests)), _a("1", "seed position"))},
+        coords={"seed": ("seed", np.arange(len(tests)), var_attrs("1", "seed position"))},
     )
 
 
@@ -280,12 +284,12 @@ def ablations(datasets, options):
         data[f"rate_E_{scenario}_Hz"] = (
             "block",
             rates.mean(0),
-            _a("Hz", f"mean E rate per block, {scenario}"),
+            var_attrs("Hz", f"mean E rate per block, {scenario}"),
         )
         data[f"bins_{scenario}_mV"] = (
             "dpo_bin",
             bins.mean(0),
-            _a("mV", f"final Fig. 3G bins, {scenario}"),
+            var_attrs("mV", f"final Fig. 3G bins, {scenario}"),
         )
     axes[0].set(xlabel="learning block", ylabel="mean E rate (Hz)")
     axes[1].set_xticks(range(3), ["0-30", "30-60", "60-90"])
@@ -293,7 +297,7 @@ def ablations(datasets, options):
     axes[0].legend()
     n_blocks = len(next(iter(data.values()))[1])
     coords = {
-        "block": ("block", np.arange(n_blocks), _a("1", "learning block")),
+        "block": ("block", np.arange(n_blocks), var_attrs("1", "learning block")),
         "dpo_bin": next(iter(tests.values()))[0]["dpo_bin"],
     }
     return fig, xr.Dataset(data, coords=coords)
@@ -316,13 +320,13 @@ def spontaneous(datasets, options):
     blocks = np.arange(1, re.shape[1] + 1)
     axes[1].plot(blocks, re.mean(0), "r", blocks, ri.mean(0), "b")
     axes[1].set(xlabel="spontaneous block", ylabel="mean rate (Hz)")
-    seed = ("seed", np.arange(len(tests)), _a("1", "seed position"))
+    seed = ("seed", np.arange(len(tests)), var_attrs("1", "seed position"))
     return fig, xr.Dataset(
         {
-            "bins_Wf_mV": (("seed", "dpo_bin"), bf, _a("mV", "bins after learning")),
-            "bins_spont_mV": (("seed", "dpo_bin"), bs, _a("mV", "bins after spontaneous")),
-            "rate_E_Hz": (("seed", "spont_block"), re, _a("Hz", "E rate per spont block")),
-            "rate_I_Hz": (("seed", "spont_block"), ri, _a("Hz", "I rate per spont block")),
+            "bins_Wf_mV": (("seed", "dpo_bin"), bf, var_attrs("mV", "bins after learning")),
+            "bins_spont_mV": (("seed", "dpo_bin"), bs, var_attrs("mV", "bins after spontaneous")),
+            "rate_E_Hz": (("seed", "spont_block"), re, var_attrs("Hz", "E rate per spont block")),
+            "rate_I_Hz": (("seed", "spont_block"), ri, var_attrs("Hz", "I rate per spont block")),
         },
         coords={
             "seed": seed,
@@ -351,16 +355,16 @@ def cardinal(datasets, options):
             "within_card_mV": (
                 ("seed", "po_group"),
                 card,
-                {**_a("mV", "cardinal protocol"), "may_be_nan": 1},
+                var_attrs("mV", "cardinal protocol", may_be_nan=True),
             ),
             "within_uniform_mV": (
                 ("seed", "po_group"),
                 uni,
-                {**_a("mV", "uniform protocol"), "may_be_nan": 1},
+                var_attrs("mV", "uniform protocol", may_be_nan=True),
             ),
         },
         coords={
-            "seed": ("seed", np.arange(len(tests)), _a("1", "seed position")),
+            "seed": ("seed", np.arange(len(tests)), var_attrs("1", "seed position")),
             "po_group": tests[0]["po_group"],
         },
     )

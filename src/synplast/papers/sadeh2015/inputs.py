@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from synplast.rng import stream
+from synplast.stagefile import var_attrs
 
 from .params import SadehParams
 
@@ -163,10 +164,6 @@ def tuning_input(p: SadehParams, po: np.ndarray, seed: int, ori_index: int) -> n
 VARIABLES = ("n_E", "W0", "po_rad", "stimulus_rad", "X_test")
 
 
-def _attrs(units: str, long_name: str) -> dict:
-    return {"units": units, "long_name": long_name}
-
-
 def make_inputs(params: dict, seed: int):
     """The ``inputs`` stage: W0, POs, learning (and cardinal) orientations, frozen test input.
 
@@ -183,47 +180,51 @@ def make_inputs(params: dict, seed: int):
     po = preferred_orientations(p)
     neuron = np.arange(p.N, dtype=np.int32)
     data = {
-        "n_E": ((), p.N_E, _attrs("1", "number of E neurons (indices 0 .. n_E - 1)")),
+        "n_E": ((), p.N_E, var_attrs("1", "number of E neurons (indices 0 .. n_E - 1)")),
         "W0": (
             ("pre", "post"),
             initial_weights(p, seed),
-            _attrs("mV", "initial weight W0[pre, post] (0: no synapse)"),
+            var_attrs("mV", "initial weight W0[pre, post] (0: no synapse)"),
         ),
-        "po_rad": ("neuron", po, _attrs("rad", "preferred orientation of the feedforward input")),
+        "po_rad": (
+            "neuron",
+            po,
+            var_attrs("rad", "preferred orientation of the feedforward input"),
+        ),
         "stimulus_rad": (
             ("block", "trial"),
             stimulus_sequences(p, seed),
-            _attrs("rad", "orientation of each 100-ms trial of a learning block"),
+            var_attrs("rad", "orientation of each 100-ms trial of a learning block"),
         ),
         "X_test": (
             ("neuron", "step"),
             test_input(p, po, seed),
-            _attrs("1", "feedforward events per step of the before/after test"),
+            var_attrs("1", "feedforward events per step of the before/after test"),
         ),
     }
     if p.card_act:
         data["cardinal_stimulus_rad"] = (
             ("cardinal_block", "trial"),
             cardinal_stimuli(p, seed),
-            _attrs("rad", "orientation of each trial of a cardinal-protocol block"),
+            var_attrs("rad", "orientation of each trial of a cardinal-protocol block"),
         )
     coords = {
-        "pre": ("pre", neuron, _attrs("1", "presynaptic neuron index (E first)")),
-        "post": ("post", neuron, _attrs("1", "postsynaptic neuron index (E first)")),
-        "neuron": ("neuron", neuron, _attrs("1", "neuron index (E first)")),
-        "block": ("block", np.arange(p.n_blocks, dtype=np.int32), _attrs("1", "learning block")),
+        "pre": ("pre", neuron, var_attrs("1", "presynaptic neuron index (E first)")),
+        "post": ("post", neuron, var_attrs("1", "postsynaptic neuron index (E first)")),
+        "neuron": ("neuron", neuron, var_attrs("1", "neuron index (E first)")),
+        "block": ("block", np.arange(p.n_blocks, dtype=np.int32), var_attrs("1", "learning block")),
         "trial": (
             "trial",
             np.arange(p.n_stim_per_block, dtype=np.int32),
-            _attrs("1", "trial within a block"),
+            var_attrs("1", "trial within a block"),
         ),
-        "step": ("step", np.arange(p.block_steps) * p.dt_ms, _attrs("ms", "time within block")),
+        "step": ("step", np.arange(p.block_steps) * p.dt_ms, var_attrs("ms", "time within block")),
     }
     if p.card_act:
         coords["cardinal_block"] = (
             "cardinal_block",
             np.arange(p.n_blocks_cardinal, dtype=np.int32),
-            _attrs("1", "cardinal-protocol block"),
+            var_attrs("1", "cardinal-protocol block"),
         )
     ds = xr.Dataset(data, coords=coords)
     ds.attrs["input_streams"] = (

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from synplast.stagefile import var_attrs
+
 from .params import params_from_config
 from .protocol import PlasticRun, run_cardinal, run_learning, run_spontaneous
 
@@ -25,10 +27,6 @@ _PREFIXES = {
 }
 
 
-def _attrs(units: str, long_name: str) -> dict:
-    return {"units": units, "long_name": long_name}
-
-
 def _run_variables(run: PlasticRun, prefix: str) -> tuple[dict, dict]:
     block_dim, name = _PREFIXES[prefix]
     spike_dim = f"{prefix}spike"
@@ -36,34 +34,34 @@ def _run_variables(run: PlasticRun, prefix: str) -> tuple[dict, dict]:
         f"{prefix}W_blocks" if prefix else "W_blocks": (
             (block_dim, "pre", "post"),
             run.W_blocks,
-            _attrs("mV", f"W[pre, post] after each {name} block (float32)"),
+            var_attrs("mV", f"W[pre, post] after each {name} block (float32)"),
         ),
         f"{prefix}W_final" if prefix else "W_final": (
             ("pre", "post"),
             run.W_final,
-            _attrs("mV", f"W after the last {name} block"),
+            var_attrs("mV", f"W after the last {name} block"),
         ),
         f"{prefix}spike_neuron": (
             spike_dim,
             run.spikes.neuron,
-            _attrs("1", f"neuron of each spike ({name} blocks)"),
+            var_attrs("1", f"neuron of each spike ({name} blocks)"),
         ),
         f"{prefix}spike_step": (
             spike_dim,
             run.spikes.step,
-            _attrs("ms", f"time of each spike within its {name} block"),
+            var_attrs("ms", f"time of each spike within its {name} block"),
         ),
         f"{prefix}spike_block": (
             spike_dim,
             run.spikes.block,
-            _attrs("1", f"{name} block of each spike"),
+            var_attrs("1", f"{name} block of each spike"),
         ),
     }
     coords = {
         block_dim: (
             block_dim,
             np.arange(run.W_blocks.shape[0], dtype=np.int32),
-            _attrs("1", f"{name} block"),
+            var_attrs("1", f"{name} block"),
         )
     }
     return data, coords

@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from synplast.stagefile import var_attrs
+
 from . import inputs as inp
 from . import metrics as M
 from .params import params_from_config
@@ -30,13 +32,6 @@ VARIABLES = (
 )
 
 
-def _a(units: str, long_name: str, nan: bool = False) -> dict:
-    out = {"units": units, "long_name": long_name}
-    if nan:
-        out["may_be_nan"] = 1
-    return out
-
-
 def _block_rates(neuron, block, n_blocks, p):
     e = np.bincount(block[neuron < p.N_E], minlength=n_blocks)[:n_blocks]
     i = np.bincount(block[neuron >= p.N_E], minlength=n_blocks)[:n_blocks]
@@ -52,52 +47,60 @@ def run_test(inputs: xr.Dataset, plastic: xr.Dataset, params: dict, seed: int) -
     test = {"bp": run_static_test(p, W0, X), "ap": run_static_test(p, Wf, X)}
     thetas = inp.tuning_orientations(p)
     rates = {"before": run_tuning(p, W0, po, seed), "after": run_tuning(p, Wf, po, seed)}
-    d: dict = {"n_E": ((), p.N_E, _a("1", "number of E neurons (indices 0 .. n_E - 1)"))}
+    d: dict = {"n_E": ((), p.N_E, var_attrs("1", "number of E neurons (indices 0 .. n_E - 1)"))}
     for name, spikes in test.items():
         d[f"{name}_spike_neuron"] = (
             f"{name}_spike",
             spikes.neuron,
-            _a("1", f"neuron of each spike, {name} test"),
+            var_attrs("1", f"neuron of each spike, {name} test"),
         )
         d[f"{name}_spike_step"] = (
             f"{name}_spike",
             spikes.step,
-            _a("ms", f"time of each spike, {name} test"),
+            var_attrs("ms", f"time of each spike, {name} test"),
         )
     rate_e, rate_i = zip(
         *[M.mean_rates_Hz(test[k].neuron, n_E, N, p.block_ms) for k in ("bp", "ap")], strict=True
     )
-    d["rate_E_Hz"] = ("test", np.array(rate_e), _a("Hz", "mean E rate in the test"))
-    d["rate_I_Hz"] = ("test", np.array(rate_i), _a("Hz", "mean I rate in the test"))
+    d["rate_E_Hz"] = ("test", np.array(rate_e), var_attrs("Hz", "mean E rate in the test"))
+    d["rate_I_Hz"] = ("test", np.array(rate_i), var_attrs("Hz", "mean I rate in the test"))
     d["sparseness"] = (
         "test",
         np.array([M.sparseness(test[k].neuron, n_E) for k in test]),
-        _a("1", "fraction of E neurons with >= 1 spike in the test"),
+        var_attrs("1", "fraction of E neurons with >= 1 spike in the test"),
     )
     for when, r in rates.items():
         osi, po_out = M.osi_po(r, thetas)
         d[f"tuning_rate_{when}_Hz"] = (
             ("neuron", "orientation"),
             r,
-            _a("Hz", f"tuning curve, {when} learning"),
+            var_attrs("Hz", f"tuning curve, {when} learning"),
         )
-        d[f"osi_{when}"] = ("neuron", osi, _a("1", f"OSI (1 - circular variance), {when}", True))
-        d[f"po_out_{when}_rad"] = ("neuron", po_out, _a("rad", f"output PO, {when}", True))
+        d[f"osi_{when}"] = (
+            "neuron",
+            osi,
+            var_attrs("1", f"OSI (1 - circular variance), {when}", may_be_nan=True),
+        )
+        d[f"po_out_{when}_rad"] = (
+            "neuron",
+            po_out,
+            var_attrs("rad", f"output PO, {when}", may_be_nan=True),
+        )
         d[f"po_drift_{when}_rad"] = (
             "neuron",
             M.po_drift(po_out, po),
-            _a("rad", f"|PO_out - PO_in|, {when}", True),
+            var_attrs("rad", f"|PO_out - PO_in|, {when}", may_be_nan=True),
         )
     for name, W in (("W0", W0), ("Wf", Wf)):
         d[f"bins_{name}_mV"] = (
             "dpo_bin",
             M.specificity_bins(W, po, n_E, p.specificity_bins),
-            _a("mV", f"Fig. 3G mean E->E weight per |dPO| bin, {name}"),
+            var_attrs("mV", f"Fig. 3G mean E->E weight per |dPO| bin, {name}"),
         )
         d[f"bins_folded_{name}_mV"] = (
             "dpo_bin",
             M.specificity_bins(W, po, n_E, "folded"),
-            _a("mV", f"mean E->E weight, folded |dPO| bins, {name}"),
+            var_attrs("mV", f"mean E->E weight, folded |dPO| bins, {name}"),
         )
     for label, pre, post in (
         ("EE", slice(0, n_E), slice(0, n_E)),
@@ -109,22 +112,22 @@ def run_test(inputs: xr.Dataset, plastic: xr.Dataset, params: dict, seed: int) -
             d[f"profile_{label}_{name}_mV"] = (
                 "dpo15",
                 prof,
-                _a("mV", f"mean existing {label} weight per 15-deg |dPO|, {name}"),
+                var_attrs("mV", f"mean existing {label} weight per 15-deg |dPO|, {name}"),
             )
     d["bidir_surplus_W0"] = (
         (),
         M.bidirectional_surplus(W0, n_E, 0.0),
-        _a("1", "bidirectional surplus of W0 synapses (existence)", True),
+        var_attrs("1", "bidirectional surplus of W0 synapses (existence)", may_be_nan=True),
     )
     d["bidir_surplus_Wf"] = (
         (),
         M.bidirectional_surplus(Wf, n_E, p.w_th_bidir_mV),
-        _a("1", "bidirectional surplus of strong (> w_th) E->E in Wf", True),
+        var_attrs("1", "bidirectional surplus of strong (> w_th) E->E in Wf", may_be_nan=True),
     )
     d["weight_tuning_r"] = (
         (),
         M.weight_tuning_correlation(Wf, W0, po, n_E),
-        _a("1", "Pearson r of existing E->E Wf vs cos 2 dPO"),
+        var_attrs("1", "Pearson r of existing E->E Wf vs cos 2 dPO"),
     )
     W_blocks = plastic["W_blocks"].values
     d["bins_block_mV"] = (
@@ -132,18 +135,22 @@ def run_test(inputs: xr.Dataset, plastic: xr.Dataset, params: dict, seed: int) -
         np.array([M.specificity_bins(W, po, n_E, p.specificity_bins) for W in W_blocks]).reshape(
             -1, 3
         ),
-        _a("mV", "Fig. 3G bins after each learning block"),
+        var_attrs("mV", "Fig. 3G bins after each learning block"),
     )
     rb = _block_rates(
         plastic["spike_neuron"].values, plastic["spike_block"].values, W_blocks.shape[0], p
     )
-    d["rate_E_block_Hz"] = ("block", rb[0], _a("Hz", "mean E rate in each learning block"))
-    d["rate_I_block_Hz"] = ("block", rb[1], _a("Hz", "mean I rate in each learning block"))
+    d["rate_E_block_Hz"] = ("block", rb[0], var_attrs("Hz", "mean E rate in each learning block"))
+    d["rate_I_block_Hz"] = ("block", rb[1], var_attrs("Hz", "mean I rate in each learning block"))
     coords = {
-        "test": ("test", np.array(["before", "after"], dtype=object), _a("1", "static test")),
-        "orientation": ("orientation", thetas, _a("rad", "tuning-curve orientation")),
-        "dpo_bin": ("dpo_bin", np.array([0.0, 30.0, 60.0]), _a("degree", "|dPO| bin start")),
-        "dpo15": ("dpo15", left, _a("degree", "folded |dPO| bin start (15 deg)")),
+        "test": (
+            "test",
+            np.array(["before", "after"], dtype=object),
+            var_attrs("1", "static test"),
+        ),
+        "orientation": ("orientation", thetas, var_attrs("rad", "tuning-curve orientation")),
+        "dpo_bin": ("dpo_bin", np.array([0.0, 30.0, 60.0]), var_attrs("degree", "|dPO| bin start")),
+        "dpo15": ("dpo15", left, var_attrs("degree", "folded |dPO| bin start (15 deg)")),
         "neuron": inputs["neuron"],
         "block": plastic["block"],
     }
@@ -152,7 +159,7 @@ def run_test(inputs: xr.Dataset, plastic: xr.Dataset, params: dict, seed: int) -
         d["bins_spont_mV"] = (
             "dpo_bin",
             M.specificity_bins(Ws, po, n_E, p.specificity_bins),
-            _a("mV", "Fig. 3G bins after the spontaneous blocks"),
+            var_attrs("mV", "Fig. 3G bins after the spontaneous blocks"),
         )
         sr = _block_rates(
             plastic["spont_spike_neuron"].values,
@@ -160,8 +167,16 @@ def run_test(inputs: xr.Dataset, plastic: xr.Dataset, params: dict, seed: int) -
             p.n_blocks_spont,
             p,
         )
-        d["rate_E_spont_Hz"] = ("spont_block", sr[0], _a("Hz", "E rate per spontaneous block"))
-        d["rate_I_spont_Hz"] = ("spont_block", sr[1], _a("Hz", "I rate per spontaneous block"))
+        d["rate_E_spont_Hz"] = (
+            "spont_block",
+            sr[0],
+            var_attrs("Hz", "E rate per spontaneous block"),
+        )
+        d["rate_I_spont_Hz"] = (
+            "spont_block",
+            sr[1],
+            var_attrs("Hz", "I rate per spontaneous block"),
+        )
         coords["spont_block"] = plastic["spont_block"]
     if p.card_act:
         left_c, card = M.cardinal_within_group(plastic["card_W_final"].values, W0, po, n_E)
@@ -174,22 +189,26 @@ def run_test(inputs: xr.Dataset, plastic: xr.Dataset, params: dict, seed: int) -
         d["within_group_card_mV"] = (
             "po_group",
             card,
-            _a("mV", "mean existing E->E weight within 15-deg PO groups, cardinal protocol", True),
+            var_attrs(
+                "mV",
+                "mean existing E->E weight within 15-deg PO groups, cardinal protocol",
+                may_be_nan=True,
+            ),
         )
         d["within_group_uniform_mV"] = (
             "po_group",
             uniform,
-            _a("mV", "same after as many uniform learning blocks", True),
+            var_attrs("mV", "same after as many uniform learning blocks", may_be_nan=True),
         )
         d["cardinal_effect_mV"] = (
             (),
             M.cardinal_minus_oblique(card),
-            _a("mV", "cardinal - oblique within-group weight", True),
+            var_attrs("mV", "cardinal - oblique within-group weight", may_be_nan=True),
         )
         d["uniform_effect_mV"] = (
             (),
             M.cardinal_minus_oblique(uniform),
-            _a("mV", "same for the uniform protocol", True),
+            var_attrs("mV", "same for the uniform protocol", may_be_nan=True),
         )
-        coords["po_group"] = ("po_group", left_c, _a("degree", "PO group start"))
+        coords["po_group"] = ("po_group", left_c, var_attrs("degree", "PO group start"))
     return xr.Dataset(d, coords=coords)

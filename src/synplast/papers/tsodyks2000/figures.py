@@ -15,10 +15,7 @@ import numpy as np
 import xarray as xr
 
 from synplast.plotting import apply_style
-
-
-def _attrs(units, long_name):
-    return {"units": units, "long_name": long_name}
+from synplast.stagefile import var_attrs
 
 
 def reference_net_activity(spike_time_ms, n_neurons, t_start_ms, t_stop_ms):
@@ -79,12 +76,12 @@ def fig1(datasets: dict, options: dict) -> tuple[plt.Figure, xr.Dataset]:
 
     data = xr.Dataset(
         {
-            "raster_time_ms": ("spike", spike_t, _attrs("ms", "spike time (absolute)")),
-            "raster_neuron": ("spike", spike_i, _attrs("1", "neuron index (E, then I)")),
+            "raster_time_ms": ("spike", spike_t, var_attrs("ms", "spike time (absolute)")),
+            "raster_neuron": ("spike", spike_i, var_attrs("1", "neuron index (E, then I)")),
             "net_activity": (
                 "bin_start_ms",
                 activity,
-                _attrs(
+                var_attrs(
                     "1",
                     "fraction of neurons spiking per bin (reference histogram: last bin closed)",
                 ),
@@ -92,17 +89,17 @@ def fig1(datasets: dict, options: dict) -> tuple[plt.Figure, xr.Dataset]:
             "recovered_fraction_ee_mean": (
                 "time_ms",
                 x_mean,
-                _attrs("1", "mean recovered fraction of E->E"),
+                var_attrs("1", "mean recovered fraction of E->E"),
             ),
             "inset_window_ms": (
                 "edge",
                 np.asarray(inset, dtype=float),
-                _attrs("ms", "inset window after the burn-in"),
+                var_attrs("ms", "inset window after the burn-in"),
             ),
         },
         coords={
-            "bin_start_ms": ("bin_start_ms", bins, _attrs("ms", "histogram bin start")),
-            "time_ms": ("time_ms", x_time, _attrs("ms", "time (absolute)")),
+            "bin_start_ms": ("bin_start_ms", bins, var_attrs("ms", "histogram bin start")),
+            "time_ms": ("time_ms", x_time, var_attrs("ms", "time (absolute)")),
         },
     )
     return fig, data
@@ -132,27 +129,26 @@ def ibi_vs_ib_spread(datasets: dict, options: dict) -> tuple[plt.Figure, xr.Data
         ax.set_xlabel("I_b half-width (mV)")
         ax.set_xticks(widths, [f"{w:g}" for w in widths])
     fig.tight_layout()
-    nan_ok = {"may_be_nan": 1}
     data = xr.Dataset(
         {
             "ibi_mean_s": (
                 ("half_width_mV", "seed"),
                 ibi,
-                {**_attrs("s", "mean inter-burst interval of full PS"), **nan_ok},
+                var_attrs("s", "mean inter-burst interval of full PS", may_be_nan=True),
             ),
             "full_ps_rate_Hz": (
                 ("half_width_mV", "seed"),
                 rate,
-                _attrs("Hz", "full population spikes per second"),
+                var_attrs("Hz", "full population spikes per second"),
             ),
         },
         coords={
             "half_width_mV": (
                 "half_width_mV",
                 np.asarray(widths, float),
-                _attrs("mV", "half-width of the I_b distribution"),
+                var_attrs("mV", "half-width of the I_b distribution"),
             ),
-            "seed": ("seed", np.asarray(seeds), _attrs("1", "network seed")),
+            "seed": ("seed", np.asarray(seeds), var_attrs("1", "network seed")),
         },
     )
     return fig, data

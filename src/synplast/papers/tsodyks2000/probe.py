@@ -13,6 +13,7 @@ import xarray as xr
 from synplast.papers.tsodyks2000 import metrics
 from synplast.papers.tsodyks2000.params import ModelParams
 from synplast.papers.tsodyks2000.simulate import NetworkState, advance, build_network
+from synplast.stagefile import var_attrs
 
 VARIABLES = (
     "spike_time_ms",
@@ -26,8 +27,12 @@ VARIABLES = (
 )
 
 
-def _attrs(units: str, long_name: str, **extra) -> dict:
-    return {"units": units, "long_name": long_name, **extra}
+IBI_STATISTICS = {
+    "mean": "mean inter-burst interval",
+    "sd": "SD of inter-burst intervals",
+    "min": "shortest inter-burst interval",
+    "max": "longest inter-burst interval",
+}
 
 
 def measure(
@@ -65,70 +70,81 @@ def measure(
     )
     duration_s = (t_stop_ms - t_start_ms) / 1000.0
     is_exc = np.asarray(spike_neuron) < n_exc
-    nan_ok = {"may_be_nan": 1}
     return xr.Dataset(
         {
             "net_activity": (
                 "time_bin_ms",
                 activity,
-                _attrs("1", "fraction of neurons spiking per 1-ms bin"),
+                var_attrs("1", "fraction of neurons spiking per 1-ms bin"),
             ),
-            "ps_peak_time_ms": ("ps", ps.peak_time_ms, _attrs("ms", "population spike peak")),
-            "ps_peak_activity": ("ps", ps.peak_activity, _attrs("1", "net activity at the peak")),
+            "ps_peak_time_ms": ("ps", ps.peak_time_ms, var_attrs("ms", "population spike peak")),
+            "ps_peak_activity": (
+                "ps",
+                ps.peak_activity,
+                var_attrs("1", "net activity at the peak"),
+            ),
             "ps_participation": (
                 "ps",
                 ps.participation,
-                _attrs("1", "fraction of neurons spiking near the peak"),
+                var_attrs("1", "fraction of neurons spiking near the peak"),
             ),
             "ps_full": (
                 "ps",
                 ps.full.astype(np.int8),
-                _attrs("1", "participation above full_ps_participation (1) or not (0)"),
+                var_attrs("1", "participation above full_ps_participation (1) or not (0)"),
             ),
             "ps_depletion": (
                 "ps",
                 depletion,
-                _attrs(
+                var_attrs(
                     "1",
                     "drop of mean E->E x at the PS (pre-window mean minus post minimum)",
-                    **nan_ok,
+                    may_be_nan=True,
                 ),
             ),
             "recovery_tau_ms": (
                 "interval",
                 tau,
-                _attrs(
+                var_attrs(
                     "ms",
                     "time constant of the exponential recovery of mean E->E x between full PS",
-                    **nan_ok,
+                    may_be_nan=True,
                 ),
             ),
-            "full_ps_count": ((), int(ps.full.sum()), _attrs("1", "number of full PS")),
-            "full_ps_rate_Hz": ((), ps.full.sum() / duration_s, _attrs("Hz", "full PS per second")),
-            "ibi_mean_s": ((), ibi["mean"], _attrs("s", "mean inter-burst interval", **nan_ok)),
-            "ibi_sd_s": ((), ibi["sd"], _attrs("s", "SD of inter-burst intervals", **nan_ok)),
-            "ibi_min_s": ((), ibi["min"], _attrs("s", "shortest inter-burst interval", **nan_ok)),
-            "ibi_max_s": ((), ibi["max"], _attrs("s", "longest inter-burst interval", **nan_ok)),
+            "full_ps_count": ((), int(ps.full.sum()), var_attrs("1", "number of full PS")),
+            "full_ps_rate_Hz": (
+                (),
+                ps.full.sum() / duration_s,
+                var_attrs("Hz", "full PS per second"),
+            ),
+            **{
+                f"ibi_{stat}_s": ((), ibi[stat], var_attrs("s", text, may_be_nan=True))
+                for stat, text in IBI_STATISTICS.items()
+            },
             "baseline_activity": (
                 (),
                 float(np.median(activity)),
-                _attrs("1", "median net activity per 1-ms bin"),
+                var_attrs("1", "median net activity per 1-ms bin"),
             ),
-            "rate_exc_Hz": ((), is_exc.sum() / (n_exc * duration_s), _attrs("Hz", "mean E rate")),
+            "rate_exc_Hz": (
+                (),
+                is_exc.sum() / (n_exc * duration_s),
+                var_attrs("Hz", "mean E rate"),
+            ),
             "rate_inh_Hz": (
                 (),
                 (~is_exc).sum() / (n_inh * duration_s),
-                _attrs("Hz", "mean I rate"),
+                var_attrs("Hz", "mean I rate"),
             ),
             "x_mean_time_avg": (
                 (),
                 float(np.mean(x_mean)),
-                _attrs("1", "time average of the mean E->E x"),
+                var_attrs("1", "time average of the mean E->E x"),
             ),
-            "x_mean_min": ((), float(np.min(x_mean)), _attrs("1", "minimum of the mean E->E x")),
-            "x_mean_max": ((), float(np.max(x_mean)), _attrs("1", "maximum of the mean E->E x")),
+            "x_mean_min": ((), float(np.min(x_mean)), var_attrs("1", "minimum of the mean E->E x")),
+            "x_mean_max": ((), float(np.max(x_mean)), var_attrs("1", "maximum of the mean E->E x")),
         },
-        coords={"time_bin_ms": ("time_bin_ms", bins, _attrs("ms", "start of the 1-ms bin"))},
+        coords={"time_bin_ms": ("time_bin_ms", bins, var_attrs("ms", "start of the 1-ms bin"))},
     )
 
 
@@ -158,23 +174,25 @@ def run_test(inputs: xr.Dataset, plastic: xr.Dataset, params: dict, seed: int) -
     ds["spike_time_ms"] = (
         "spike",
         spike_time_ms,
-        _attrs("ms", "spike time (absolute, burn-in included)"),
+        var_attrs("ms", "spike time (absolute, burn-in included)"),
     )
     ds["spike_neuron"] = (
         "spike",
         spike_neuron.astype(np.int32),
-        _attrs(
+        var_attrs(
             "1", "index of the spiking neuron (E 0..n_exc-1, then I)", instance_dimension="neuron"
         ),
     )
     ds["recovered_fraction_ee_mean"] = (
         "time_ms",
         x_mean.astype(np.float32),
-        _attrs("1", "mean recovered fraction x over all E->E synapses, at the start of each step"),
+        var_attrs(
+            "1", "mean recovered fraction x over all E->E synapses, at the start of each step"
+        ),
     )
-    ds = ds.assign_coords(time_ms=("time_ms", time_ms, _attrs("ms", "time (absolute)")))
-    ds["n_exc"] = ((), model.n_exc, _attrs("1", "number of E neurons"))
-    ds["n_inh"] = ((), model.n_inh, _attrs("1", "number of I neurons"))
-    ds["record_start_ms"] = ((), t_start, _attrs("ms", "start of the recording window"))
-    ds["record_stop_ms"] = ((), t_stop, _attrs("ms", "end of the recording window"))
+    ds = ds.assign_coords(time_ms=("time_ms", time_ms, var_attrs("ms", "time (absolute)")))
+    ds["n_exc"] = ((), model.n_exc, var_attrs("1", "number of E neurons"))
+    ds["n_inh"] = ((), model.n_inh, var_attrs("1", "number of I neurons"))
+    ds["record_start_ms"] = ((), t_start, var_attrs("ms", "start of the recording window"))
+    ds["record_stop_ms"] = ((), t_stop, var_attrs("ms", "end of the recording window"))
     return ds

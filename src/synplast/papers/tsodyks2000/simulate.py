@@ -26,7 +26,6 @@ STATE_VARIABLES = ("v_mV", "lastspike_step", "x", "y", "u", "step")
 class Network:
     """Constant arrays of one network draw, ready for the kernel."""
 
-    n_exc: int
     bias_mV: np.ndarray
     membrane_decay: float
     v_thresh_mV: float
@@ -119,7 +118,6 @@ def build_network(inputs: xr.Dataset, model: ModelParams) -> Network:
         np.full(model.n_inh, model.refractory_steps("I")),
     ].astype(np.int64)
     return Network(
-        n_exc=model.n_exc,
         bias_mV=inputs["bias_mV"].values.astype(np.float64),
         membrane_decay=membrane_decay(dt, model.tau_mem_ms),
         v_thresh_mV=model.v_thresh_mV,
