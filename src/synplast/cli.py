@@ -6,10 +6,15 @@
     git commit, then its upstream files, recursively, each checked against the sha256 recorded
     when it was consumed (``ok``, ``CHANGED`` or ``MISSING``).
 
-``synplast stage PAPER STAGE SCENARIO SEED`` / ``synplast figure PAPER FIGURE`` /
+``synplast stage PAPER STAGE SCENARIO [SEED]`` / ``synplast figure PAPER FIGURE`` /
 ``synplast claims PAPER``
     Run one rule's work outside Snakemake (for debugging), with the same code and config
-    handling as the workflow, writing to the same paths.
+    handling as the workflow, writing to the same paths.  The stages, and which of them take a
+    seed, are the ones the paper declares (``synplast stages PAPER`` lists them).
+
+``synplast stages [PAPER ...]``
+    List each paper's declared stage graph: per scenario, each stage, what it reads, the config
+    sections it depends on, and whether it is seeded or optional.
 
 ``synplast check-config [CONFIG ...]``
     Validate config files (merged in order, as ``--configfile`` does) against the schema.
@@ -40,11 +45,19 @@ def _file_provenance(path: Path) -> dict:
         return {key: handle.getncattr(key) for key in handle.ncattrs()}
 
 
+def _seed_text(attrs: dict) -> str:
+    if "seed" in attrs:
+        return f"seed={attrs['seed']}"
+    if "seeds" in attrs:
+        return f"seeds={','.join(str(s) for s in json.loads(attrs['seeds']))}"
+    return "deterministic"
+
+
 def _describe(attrs: dict) -> str:
     dirty = "+dirty" if int(attrs.get("git_dirty", 0)) else ""
     return (
         f"stage={attrs.get('stage')} paper={attrs.get('paper')} "
-        f"scenario={attrs.get('scenario')} seed={attrs.get('seed')} "
+        f"scenario={attrs.get('scenario')} {_seed_text(attrs)} "
         f"config={str(attrs.get('config_sha256', '?'))[:12]} "
         f"code={str(attrs.get('code_sha256', '?'))[:12]} "
         f"commit={str(attrs.get('git_commit', '?'))[:12]}{dirty} "
@@ -121,11 +134,13 @@ def main(argv: list[str] | None = None) -> int:
         help="config files, merged in order (default: config/config.yaml)",
     )
     sub.add_parser("check-config", parents=[configs], help="validate config files")
-    p_stage = sub.add_parser("stage", parents=[configs], help="run one simulation stage")
+    p_stage = sub.add_parser("stage", parents=[configs], help="run one declared stage")
     p_stage.add_argument("paper")
-    p_stage.add_argument("stage", choices=["inputs", "plastic", "test"])
+    p_stage.add_argument("stage")
     p_stage.add_argument("scenario")
-    p_stage.add_argument("seed", type=int)
+    p_stage.add_argument("seed", type=int, nargs="?", help="seed (seeded stages only)")
+    p_stages = sub.add_parser("stages", parents=[configs], help="list the declared stages")
+    p_stages.add_argument("papers", nargs="*")
     p_figure = sub.add_parser("figure", parents=[configs], help="draw one figure")
     p_figure.add_argument("paper")
     p_figure.add_argument("figure")
@@ -147,34 +162,56 @@ def main(argv: list[str] | None = None) -> int:
             print(f"config ok: {', '.join(args.configfile)}")
             return 0
         return _run(args, config)
-    except (ConfigError, StageFileError, FileNotFoundError) as error:
+    except (ConfigError, StageFileError, FileNotFoundError, KeyError, ValueError) as error:
+        if isinstance(error, KeyError):
+            error = error.args[0] if error.args else error
         print(f"synplast: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. `synplast trace FILE | head`
         return 0
 
 
+def describe_stages(config: dict, papers: list[str], out=None) -> None:
+    """Print each paper's declared stage graph, scenario by scenario."""
+    from synplast.pipeline import graph
+
+    out = out or sys.stdout
+    for paper in papers:
+        print(f"{paper}:", file=out)
+        for scenario in config[paper]["scenarios"]:
+            seeds = graph.seeds_of(config, paper, scenario)
+            print(
+                f"  {scenario} (sub-model {graph.submodel_of(config, paper, scenario)}, "
+                f"seeds {seeds or 'none'}):",
+                file=out,
+            )
+            for name, stage in graph.scenario_stages(config, paper, scenario).items():
+                reads = ", ".join(
+                    f"{r.stage}@{r.scenario or r.scenario_from or 'same'}" for r in stage.read_specs
+                )
+                flags = ("seeded" if stage.seeded else "deterministic") + (
+                    ", optional" if stage.optional else ""
+                )
+                print(
+                    f"    {name}: {stage.function} reads [{reads}] depends on "
+                    f"[{', '.join(stage.sections)}] ({flags})",
+                    file=out,
+                )
+
+
 def _run(args, config: dict) -> int:
-    from synplast.pipeline import UPSTREAM, figure_stem, stage_path
+    from synplast.papers import REGISTRY
+    from synplast.pipeline import figure_stem
 
     root = config["results_dir"]
-    if args.command == "stage":
+    if args.command == "stages":
+        describe_stages(config, args.papers or list(REGISTRY))
+    elif args.command == "stage":
         from synplast.pipeline.stage import run_stage
 
-        upstream = {
-            name: stage_path(args.paper, args.scenario, args.seed, name, root)
-            for name in UPSTREAM[args.stage]
-        }
-        out = run_stage(
-            args.paper,
-            args.stage,
-            config=config,
-            scenario=args.scenario,
-            seed=args.seed,
-            upstream=upstream,
-            output=stage_path(args.paper, args.scenario, args.seed, args.stage, root),
+        print(
+            run_stage(args.paper, args.stage, config=config, scenario=args.scenario, seed=args.seed)
         )
-        print(out)
     elif args.command == "figure":
         from synplast.pipeline.figure import render_figure
 

@@ -1,91 +1,118 @@
-"""Config: validation against the JSON schema, defaults, and per-scenario resolution.
+"""Config: one schema per paper, defaults from the schema, validation, scenario resolution.
 
-The workflow's config (``config/config.yaml``, optionally overlaid by ``--configfile``) is
-checked against ``workflow/schemas/config.schema.yaml`` before any job is planned.  Every key has
-a type, a range or an enum, a description and a default; an unknown key or a bad value is a
-:class:`ConfigError` whose message is one line naming the key path and what was expected, e.g.::
+The workflow's schema is joined from ``workflow/schemas/config.schema.yaml`` (the top level),
+``workflow/schemas/common.schema.yaml`` (definitions every paper uses) and one file per
+registered paper, ``workflow/schemas/papers/<paper>.schema.yaml``.  jsonschema does the work:
+``$ref`` across the files resolves through a :class:`referencing.Registry`, and defaults are
+filled by a validator extended to insert each property's ``default``.  The schema is the one
+source of every default; parameter objects are built from the validated config.
+
+An unknown key or a bad value is a :class:`ConfigError` with a one-line message naming the key
+path and what was expected, e.g.::
 
     config error: tsodyks2000.model.dt_ms: -1 is less than the minimum of 0.001
 
-A paper's section holds ``model`` (parameters, paper-faithful defaults), ``protocol``
-(durations), ``analysis`` (metric definitions) and ``scenarios``.  A scenario names its seeds and
-overrides any ``model``/``protocol`` key; :func:`scenario_config` resolves one scenario into the
-exact parameter set a stage runs with, which is also what its stage files record.
+A paper's section holds ``model``, ``protocol`` and ``analysis`` and its ``scenarios``.  A
+scenario names its seeds (when its stages are seeded), optionally its ``submodel``, and
+overrides any section key; :func:`scenario_config` resolves one scenario, and every resolved
+scenario is validated against the same schema, then by the paper's own cross-key check
+(``check_scenario`` of its ``stages`` module) when it has one.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 
 import jsonschema
 import yaml
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 __all__ = [
     "ConfigError",
     "deep_merge",
-    "fill_defaults",
     "load_schema",
     "scenario_config",
     "validate_config",
 ]
 
 RESOLVED_SECTIONS = ("model", "protocol", "analysis")
+"""Sections a scenario may override; a stage declares which of them it depends on."""
 
 
 class ConfigError(ValueError):
     """A config key or value is not what the schema allows (one-line message)."""
 
 
-def load_schema(path: str | Path) -> dict:
-    """Read the YAML JSON-schema file."""
+def _read_yaml(path: Path) -> dict:
     with open(path, encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 
 
-def _resolve(schema: dict, root: dict) -> dict:
-    while "$ref" in schema:
-        ref = schema["$ref"]
-        if not ref.startswith("#/"):
-            raise ValueError(f"only local $ref are supported, got {ref!r}")
-        node = root
-        for part in ref[2:].split("/"):
-            node = node[part]
-        schema = node
-    return schema
+@functools.cache
+def _joined(schema_path: Path) -> tuple[dict, Registry]:
+    """The top-level schema with one ``$ref`` per registered paper, and the registry of every
+    schema file next to it (``common.schema.yaml``, ``papers/*.schema.yaml``)."""
+    from synplast.papers import REGISTRY
+
+    folder = schema_path.parent
+    resources = []
+    for path in [folder / "common.schema.yaml", *sorted((folder / "papers").glob("*.yaml"))]:
+        contents = _read_yaml(path)
+        # one dialect for all files: a ``$schema`` of its own would make jsonschema switch to a
+        # fresh validator class inside the file, which does not fill defaults
+        contents.pop("$schema", None)
+        contents.setdefault("$id", path.resolve().as_uri())
+        resources.append(
+            (contents["$id"], Resource.from_contents(contents, default_specification=DRAFT202012))
+        )
+    top = _read_yaml(schema_path)
+    top["$id"] = schema_path.resolve().as_uri()
+    for paper in REGISTRY:
+        paper_file = folder / "papers" / f"{paper}.schema.yaml"
+        if not paper_file.is_file():
+            raise ConfigError(f"config error: paper {paper} has no schema file {paper_file}")
+        top["properties"][paper] = {"$ref": paper_file.resolve().as_uri(), "default": {}}
+    registry = Registry().with_resources(resources)
+    return top, registry
 
 
-def fill_defaults(config: dict, schema: dict, root: dict | None = None) -> dict:
-    """Insert the schema's defaults for absent keys, in place (named properties only).
+def load_schema(path: str | Path) -> dict:
+    """The joined workflow schema (a copy; ``$ref`` to the other files stay references)."""
+    return copy.deepcopy(_joined(Path(path).resolve())[0])
 
-    Maps of user-named entries (``scenarios``) are not filled: a scenario holds only the keys it
-    overrides.
-    """
-    root = root if root is not None else schema
-    schema = _resolve(schema, root)
-    for key, sub in schema.get("properties", {}).items():
-        sub_resolved = _resolve(sub, root)
-        default = sub.get("default", sub_resolved.get("default"))
-        if key not in config and default is not None:
-            config[key] = copy.deepcopy(default)
-        if isinstance(config.get(key), dict) and sub_resolved.get("type") == "object":
-            fill_defaults(config[key], sub_resolved, root)
-    return config
+
+def _fill_defaults(validator, properties, instance, schema):
+    """``properties`` keyword that first inserts each absent property's ``default``."""
+    if isinstance(instance, dict):
+        for key, subschema in properties.items():
+            if key not in instance and "default" in subschema:
+                instance[key] = copy.deepcopy(subschema["default"])
+    yield from jsonschema.Draft202012Validator.VALIDATORS["properties"](
+        validator, properties, instance, schema
+    )
+
+
+_Filling = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator, {"properties": _fill_defaults}
+)
 
 
 def _key_path(parts) -> str:
     return ".".join(str(part) for part in parts) or "<top level>"
 
 
-def _one_line(error: jsonschema.ValidationError) -> str:
-    where = _key_path(error.absolute_path)
+def _one_line(error: jsonschema.ValidationError, prefix: tuple = ()) -> str:
+    where = _key_path((*prefix, *error.absolute_path))
     if error.validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         extra = sorted(set(error.instance) - set(allowed))
-        prefix = f"{where}." if error.absolute_path else ""
+        lead = f"{where}." if (prefix or error.absolute_path) else ""
         hint = f" (allowed: {', '.join(allowed)})" if allowed else ""
-        return f"config error: unknown key {prefix}{extra[0]}{hint}"
+        return f"config error: unknown key {lead}{extra[0]}{hint}"
     if error.validator == "required":
         return f"config error: {where}: {error.message}"
     expected = error.schema.get("description", "")
@@ -96,15 +123,11 @@ def _one_line(error: jsonschema.ValidationError) -> str:
     return f"config error: {where}: {message}{suffix}"
 
 
-def _check(instance, schema: dict, root: dict, prefix: tuple = ()) -> None:
-    if schema is not root:
-        schema = {"$defs": root.get("$defs", {}), **schema}
-    validator = jsonschema.Draft202012Validator(schema)
+def _check(validator_class, instance, schema: dict, registry: Registry, prefix=()) -> None:
+    validator = validator_class(schema, registry=registry)
     errors = sorted(validator.iter_errors(instance), key=lambda e: (len(e.absolute_path), e.path))
     if errors:
-        error = errors[0]
-        error.path.extendleft(reversed(prefix))
-        raise ConfigError(_one_line(error))
+        raise ConfigError(_one_line(errors[0], prefix))
 
 
 def deep_merge(base: Mapping, override: Mapping) -> dict:
@@ -119,32 +142,60 @@ def deep_merge(base: Mapping, override: Mapping) -> dict:
 
 
 def validate_config(config: dict, schema_path: str | Path) -> dict:
-    """Fill defaults into ``config`` in place, validate it, and validate every scenario.
+    """Fill the schema's defaults into ``config`` in place and validate it, then every scenario.
 
     Each scenario's overrides are merged into its paper's sections and the result is checked
-    against the same schema, so an override is held to the same types and ranges as a default.
-    Returns ``config``.
+    against the same schema (an override is held to the same types and ranges as a default),
+    then by the paper's cross-key check.  Returns ``config``.
     """
-    schema = load_schema(schema_path)
-    _check(config, schema, schema)
-    fill_defaults(config, schema)
-    _check(config, schema, schema)
-    for paper, section in config.items():
-        if not isinstance(section, dict):
-            continue
-        paper_schema = _resolve(schema["properties"][paper], schema)
-        for scenario in section.get("scenarios", {}):
-            resolved = scenario_config(config, paper, scenario)
-            for part in RESOLVED_SECTIONS:
-                if part in resolved and part in paper_schema.get("properties", {}):
-                    _check(
-                        resolved[part],
-                        paper_schema["properties"][part],
-                        schema,
-                        prefix=(paper, "scenarios", scenario, part),
-                    )
+    from synplast.papers import REGISTRY
+
+    schema_path = Path(schema_path).resolve()
+    schema, registry = _joined(schema_path)
+    _check(_Filling, config, schema, registry)
+    for paper in REGISTRY:
+        section = config[paper]
+        paper_uri = schema["properties"][paper]["$ref"]
+        for scenario in section["scenarios"]:
+            _check_scenario(config, paper, scenario, paper_uri, registry)
         _check_scenario_references(paper, section)
     return config
+
+
+def _check_scenario(
+    config: dict, paper: str, scenario: str, paper_uri: str, registry: Registry
+) -> None:
+    """Validate one resolved scenario: sections, seeds against its stages, cross-key checks."""
+    import importlib
+
+    from synplast.pipeline import graph
+
+    where = (paper, "scenarios", scenario)
+    resolved = scenario_config(config, paper, scenario)
+    for part in RESOLVED_SECTIONS:
+        if part in resolved:
+            ref = {"$ref": f"{paper_uri}#/properties/{part}"}
+            _check(jsonschema.Draft202012Validator, resolved[part], ref, registry, (*where, part))
+    try:
+        seeded = graph.is_seeded(config, paper, scenario)
+    except KeyError as error:
+        raise ConfigError(f"config error: {_key_path(where)}.submodel: {error.args[0]}") from None
+    has_seeds = "seeds" in section_of(config, paper, scenario)
+    if seeded and not has_seeds:
+        raise ConfigError(f"config error: {_key_path(where)}: its stages are seeded: give seeds")
+    if not seeded and has_seeds:
+        raise ConfigError(f"config error: {_key_path(where)}.seeds: its stages are deterministic")
+    stages = importlib.import_module(f"synplast.papers.{paper}.stages")
+    for key, message in getattr(stages, "check_scenario", lambda _: [])(resolved):
+        raise ConfigError(f"config error: {_key_path(where)}.{key}: {message}")
+
+
+def section_of(config: Mapping, paper: str, scenario: str) -> Mapping:
+    """The config entry of one scenario (its overrides)."""
+    try:
+        return config[paper]["scenarios"][scenario]
+    except KeyError:
+        raise ConfigError(f"config error: no scenario {paper}.scenarios.{scenario}") from None
 
 
 def _check_scenario_references(paper: str, section: Mapping) -> None:
@@ -175,13 +226,11 @@ def _check_scenario_references(paper: str, section: Mapping) -> None:
 def scenario_config(config: Mapping, paper: str, scenario: str) -> dict:
     """The exact parameters of one scenario: its paper's sections with its overrides merged.
 
-    Returns ``{"model": ..., "protocol": ..., "analysis": ..., "seeds": [...]}``.
+    Returns ``{"model": ..., "protocol": ..., "analysis": ..., "seeds": [...]}`` (``seeds``
+    empty for a scenario of deterministic stages).
     """
-    try:
-        section = config[paper]
-        overrides = section["scenarios"][scenario]
-    except KeyError:
-        raise ConfigError(f"config error: no scenario {paper}.scenarios.{scenario}") from None
+    overrides = section_of(config, paper, scenario)
+    section = config[paper]
     resolved = {
         part: deep_merge(section.get(part, {}), overrides.get(part, {}))
         for part in RESOLVED_SECTIONS

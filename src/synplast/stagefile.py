@@ -47,7 +47,6 @@ PROVENANCE_ATTRS = (
     "paper",
     "scenario",
     "stage",
-    "seed",
     "git_commit",
     "git_dirty",
     "code_sha256",
@@ -107,25 +106,34 @@ def provenance_attrs(
     paper: str,
     scenario: str,
     stage: str,
-    seed: int,
+    seed: int | None = None,
+    seeds: Iterable[int] = (),
     config: Mapping,
     code_sha256: str,
     inputs: Iterable[str | Path] = (),
     title: str = "",
     references: str = "",
 ) -> dict[str, str | int]:
-    """The global attributes every stage file and figure carries (strings and ints only)."""
+    """The global attributes every stage file and figure carries (strings and ints only).
+
+    ``seed`` is recorded for a file of one seeded run only; a file made from several runs
+    records their real ``seeds`` (JSON list); a deterministic stage records neither.
+    """
     commit, dirty = git_state(Path.cwd())
     upstream = {str(Path(p)): file_sha256(p) for p in inputs}
+    run = f"{scenario} seed {seed}" if seed is not None else scenario
+    seeded = {"seed": int(seed)} if seed is not None else {}
+    if seeds:
+        seeded["seeds"] = canonical_json([int(s) for s in seeds])
     return {
         "Conventions": "CF-1.10",
-        "title": title or f"synplast {paper} {scenario} seed {seed}: {stage}",
+        "title": title or f"synplast {paper} {run}: {stage}",
         "references": references,
         "source": f"synplast {synplast.__version__}",
         "paper": paper,
         "scenario": scenario,
         "stage": stage,
-        "seed": int(seed),
+        **seeded,
         "git_commit": commit,
         "git_dirty": int(dirty),
         "code_sha256": code_sha256,
@@ -184,8 +192,8 @@ def read_stage(
     """Open and check a stage file; return it loaded into memory.
 
     ``expected`` names provenance attributes and their required values (``paper=``,
-    ``stage=``, ``scenario=``, ``seed=``).  Raises :class:`StageFileError` (one line, naming
-    the file) when the file is missing or unreadable, lacks a provenance attribute, has another
+    ``stage=``, ``scenario=``, ``seed=``; None: not checked).  Raises :class:`StageFileError`
+    (one line, naming the file) when the file is missing or unreadable, lacks a provenance attribute, has another
     paper, stage, scenario or seed than expected, lacks one of ``variables``, or holds a NaN in
     a variable not marked ``may_be_nan``.
     """
@@ -206,9 +214,9 @@ def read_stage(
     if missing:
         raise StageFileError(f"{path}: missing provenance attribute(s) {', '.join(missing)}")
     for key, want in expected.items():
-        if key not in PROVENANCE_ATTRS:
+        if key not in (*PROVENANCE_ATTRS, "seed"):
             raise TypeError(f"read_stage got an unknown expectation {key!r}")
-        if want is not None and ds.attrs[key] != want:
+        if want is not None and ds.attrs.get(key) != want:
             raise StageFileError(f"{path}: {key} is {ds.attrs[key]!r}, expected {want!r}")
     absent = [name for name in variables if name not in ds.variables]
     if absent:

@@ -1,5 +1,7 @@
 # ---------------------------------------------------------------------------------------------
-# common.smk: config validation, the paper registry, target lists, code hashes and resources.
+# common.smk: config validation, targets, input functions, params (hashes) and resources.
+# Everything paper-specific comes from the stage graphs the papers declare
+# (synplast/papers/<paper>/stages.py, read through synplast.pipeline.graph); no rule names a paper.
 # ---------------------------------------------------------------------------------------------
 
 import importlib
@@ -7,11 +9,12 @@ import sys
 from pathlib import Path
 
 from synplast.config import ConfigError, validate_config
-from synplast.pipeline import code_hash, figure_stem, stage_path
-from synplast.pipeline.stage import stage_params
+from synplast.papers import REGISTRY
+from synplast.pipeline import graph
 from synplast.stagefile import config_sha256
 
-SCHEMA = Path(workflow.current_basedir).parent / "schemas" / "config.schema.yaml"
+REPO = Path(workflow.current_basedir).parents[1]
+SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
 
 try:
     validate_config(config, SCHEMA)
@@ -20,41 +23,52 @@ except ConfigError as error:
     sys.exit(f"synplast: {error}")
 
 RESULTS = config["results_dir"]
-PAPERS = [name for name, section in config.items() if isinstance(section, dict)]
+PAPERS = list(REGISTRY)
 ENABLED = [paper for paper in PAPERS if config[paper]["enabled"]]
-STAGES = ("inputs", "plastic", "test")
-RULE_KINDS = (*STAGES, "figure", "claims")
-
-# Content hash of the code each kind of rule runs, per paper (a params entry of every rule), so an
-# edit in src/synplast reruns exactly the jobs whose code changed (and nothing once reverted).
-CODE_SHA256 = {
-    (paper, kind): code_hash(paper, kind) for paper in PAPERS for kind in RULE_KINDS
-}
+STAGE_NAMES = sorted(
+    {name for paper in PAPERS for name in graph.declaration(paper).all_stages()}
+)
 
 
 def targets_module(paper):
-    return importlib.import_module(f"synplast.papers.{paper}.targets")
+    """The paper's ``stages`` module: which stage files its figures and claims read."""
+    return importlib.import_module(f"synplast.papers.{paper}.stages")
 
 
-def stage_file(paper, scenario, seed, stage):
-    return str(stage_path(paper, scenario, seed, stage, RESULTS))
+def request_file(paper, request):
+    """Path of one requested stage file ``(scenario, seed or None, stage)``."""
+    return str(graph.stage_path(paper, *request, RESULTS))
 
 
 def figure_files(paper, figure):
-    stem = figure_stem(paper, figure, RESULTS)
+    stem = graph.figure_stem(paper, figure, RESULTS)
     return [f"{stem}.{ext}" for ext in ("png", "pdf", "nc")]
 
 
+def is_optional(paper, requests):
+    """Whether any requested stage file is of an optional stage (then it is outside ``all``)."""
+    return any(
+        graph.stage_of(config, paper, scenario, stage).optional
+        for scenario, _, stage in requests
+    )
+
+
 def all_targets():
-    """Every scenario's test file, every figure, every claims file and the scorecard."""
+    """The last non-optional stage files of every scenario, every figure that reads no optional
+    stage, every claims file and the scorecard."""
     targets = []
     for paper in ENABLED:
-        for scenario, spec in config[paper]["scenarios"].items():
-            targets += [
-                stage_file(paper, scenario, seed, "test") for seed in spec["seeds"]
-            ]
+        for scenario in config[paper]["scenarios"]:
+            for name, stage in graph.scenario_stages(config, paper, scenario).items():
+                if not stage.optional:
+                    targets += [
+                        request_file(paper, request)
+                        for request in graph.stage_requests(config, paper, scenario, name)
+                    ]
         for figure in config[paper]["figures"]:
-            targets += figure_files(paper, figure)
+            requests = targets_module(paper).figure_requests(config, figure)
+            if not is_optional(paper, requests):
+                targets += figure_files(paper, figure)
     targets += [f"{RESULTS}/scorecard.md", f"{RESULTS}/scorecard.json"]
     return targets
 
@@ -62,34 +76,18 @@ def all_targets():
 # --- input functions -------------------------------------------------------------------------
 
 
-def upstream_stage_files(stage):
-    """Input function: the upstream stage files of ``stage`` for the job's paper/scenario/seed."""
-    upstream = {"inputs": [], "plastic": ["inputs"], "test": ["inputs", "plastic"]}[
-        stage
-    ]
-
-    def files(wildcards):
-        check_scenario(wildcards)
-        return {
-            name: stage_file(wildcards.paper, wildcards.scenario, wildcards.seed, name)
-            for name in upstream
-        }
-
-    return files
+def job_request(wildcards):
+    """The stage file a stage job writes; an undeclared one fails while planning."""
+    seed = int(wildcards.seed) if "seed" in wildcards.keys() else None
+    request = graph.Request(wildcards.scenario, seed, wildcards.stage)
+    graph.check_request(config, wildcards.paper, request)
+    return request
 
 
-def check_scenario(wildcards):
-    """A requested scenario and seed must be in the config (fail while planning otherwise)."""
-    scenarios = config[wildcards.paper]["scenarios"]
-    if wildcards.scenario not in scenarios:
-        raise ValueError(
-            f"{wildcards.paper}: no scenario {wildcards.scenario!r} in the config "
-            f"(defined: {', '.join(scenarios)})"
-        )
-    if int(wildcards.seed) not in scenarios[wildcards.scenario]["seeds"]:
-        raise ValueError(
-            f"{wildcards.paper}.{wildcards.scenario}: seed {wildcards.seed} is not in its seeds"
-        )
+def stage_inputs(wildcards):
+    """Input function: the stage files the job's stage declares it reads, in call order."""
+    upstream = graph.upstream_requests(config, wildcards.paper, job_request(wildcards))
+    return [request_file(wildcards.paper, r) for r in upstream if r is not None]
 
 
 def figure_inputs(wildcards):
@@ -98,33 +96,51 @@ def figure_inputs(wildcards):
             f"{wildcards.paper}: no figure {wildcards.figure!r} in the config"
         )
     requests = targets_module(wildcards.paper).figure_requests(config, wildcards.figure)
-    return [stage_file(wildcards.paper, *request) for request in requests]
+    return [request_file(wildcards.paper, request) for request in requests]
 
 
 def claim_inputs(wildcards):
     requests = targets_module(wildcards.paper).claim_requests(config)
-    return [stage_file(wildcards.paper, *request) for request in requests]
+    return [request_file(wildcards.paper, request) for request in requests]
 
 
 def claims_files(wildcards):
     return [f"{RESULTS}/{paper}/claims.nc" for paper in ENABLED]
 
 
-# --- params ----------------------------------------------------------------------------------
+# --- params: what a job depends on besides its input files ------------------------------------
+# Content hashes of the code a job runs (the import closure of its module) and of exactly the
+# config it reads, so a job reruns when, and only when, one of them changes.
+
+_CODE_SHA256 = {}
 
 
-def code_sha256_of(kind):
-    """Params function: the code hash of rule kind ``kind`` for the job's paper."""
-
-    def get(wildcards):
-        return CODE_SHA256[(wildcards.paper, kind)]
-
-    return get
+def _cached(key, compute):
+    if key not in _CODE_SHA256:
+        _CODE_SHA256[key] = compute()
+    return _CODE_SHA256[key]
 
 
-def scenario_sha256(wildcards):
-    """Params function: hash of the exact parameters of the job's scenario."""
-    return config_sha256(stage_params(config, wildcards.paper, wildcards.scenario))
+def stage_code_sha256(wildcards):
+    stage = graph.check_request(config, wildcards.paper, job_request(wildcards))
+    return _cached(
+        ("stage", wildcards.paper, stage.module),
+        lambda: graph.stage_code_hash(wildcards.paper, stage),
+    )
+
+
+def stage_config_sha256(wildcards):
+    params = graph.stage_params(
+        config, wildcards.paper, wildcards.scenario, wildcards.stage
+    )
+    return config_sha256(params)
+
+
+def figure_code_sha256(wildcards):
+    return _cached(
+        ("figure", wildcards.paper, wildcards.figure),
+        lambda: graph.figure_code_hash(wildcards.paper, wildcards.figure),
+    )
 
 
 def figure_config_sha256(wildcards):
@@ -132,22 +148,40 @@ def figure_config_sha256(wildcards):
     return config_sha256(targets.figure_options(config, wildcards.figure))
 
 
+def claims_code_sha256(wildcards):
+    return _cached(
+        ("claims", wildcards.paper), lambda: graph.claims_code_hash(wildcards.paper)
+    )
+
+
 def claims_config_sha256(wildcards):
     return config_sha256(config[wildcards.paper]["claims"])
 
 
-# --- resources -------------------------------------------------------------------------------
+# --- software environment and resources ------------------------------------------------------
+
+
+def stage_conda_env(wildcards):
+    """The conda environment the stage declares (the project's own by default)."""
+    stage = graph.check_request(config, wildcards.paper, job_request(wildcards))
+    return str(REPO / stage.conda)
+
+
+def _resources_entry(wildcards, kind):
+    entry = kind if kind != "stage" else wildcards.stage
+    return config[wildcards.paper]["resources"][entry]
 
 
 def resource(kind, key):
-    """Resource function of rule kind ``kind`` from the paper's ``resources`` config section.
+    """Resource function of rule kind ``kind`` (``stage``, ``figure``, ``claims``) from the
+    paper's ``resources`` config section (a stage's entry is named after the stage).
 
     ``runtime`` (minutes) grows with the attempt number, so a job that SLURM killed at its time
     limit is retried with more time when ``--retries`` is set.
     """
 
     def get(wildcards, attempt):
-        spec = config[wildcards.paper]["resources"][kind]
+        spec = _resources_entry(wildcards, kind)
         if key == "runtime":
             return spec["runtime_min"] * attempt
         return spec[key]
@@ -157,6 +191,6 @@ def resource(kind, key):
 
 def threads_of(kind):
     def get(wildcards):
-        return config[wildcards.paper]["resources"][kind]["threads"]
+        return _resources_entry(wildcards, kind)["threads"]
 
     return get

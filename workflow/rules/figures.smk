@@ -26,7 +26,7 @@ rule figure:
         mem_mb=resource("figure", "mem_mb"),
         runtime=resource("figure", "runtime"),
     params:
-        code_sha256=code_sha256_of("figure"),
+        code_sha256=figure_code_sha256,
         figure_sha256=figure_config_sha256,
     script:
         "../scripts/figure.py"

@@ -19,7 +19,7 @@ rule claims:
         mem_mb=resource("claims", "mem_mb"),
         runtime=resource("claims", "runtime"),
     params:
-        code_sha256=code_sha256_of("claims"),
+        code_sha256=claims_code_sha256,
         claims_sha256=claims_config_sha256,
     script:
         "../scripts/claims.py"

@@ -1,72 +1,52 @@
 # ---------------------------------------------------------------------------------------------
-# stages.smk: the three simulation stages of every paper, scenario and seed.
-#   inputs  (draw everything random)  -> plastic (plastic phase) -> test (post-plasticity test)
-# Each rule runs workflow/scripts/stage.py, which calls synplast.pipeline.stage.run_stage.
+# stages.smk: every stage a paper declares (synplast/papers/<paper>/stages.py), for every
+# scenario, and every seed when the stage is seeded. Two rules, one per path shape:
+#   seeded:         results/<paper>/<scenario>/seed<seed>/<stage>.nc
+#   deterministic:  results/<paper>/<scenario>/<stage>.nc
+# The declaration gives each job its input files, config sections, code and environment.
+# Both run workflow/scripts/stage.py, which calls synplast.pipeline.stage.run_stage.
 # ---------------------------------------------------------------------------------------------
 
 
-rule inputs:
+rule stage:
+    input:
+        stage_inputs,
     output:
-        f"{RESULTS}/{{paper}}/{{scenario}}/seed{{seed}}/inputs.nc",
+        f"{RESULTS}/{{paper}}/{{scenario}}/seed{{seed}}/{{stage}}.nc",
     log:
-        "logs/{paper}/{scenario}/seed{seed}/inputs.log",
+        "logs/{paper}/{scenario}/seed{seed}/{stage}.log",
     benchmark:
-        "benchmarks/{paper}/{scenario}/seed{seed}/inputs.tsv"
+        "benchmarks/{paper}/{scenario}/seed{seed}/{stage}.tsv"
     conda:
-        "../../envs/synplast.yaml"
-    threads: threads_of("inputs")
+        stage_conda_env
+    threads: threads_of("stage")
     resources:
-        mem_mb=resource("inputs", "mem_mb"),
-        runtime=resource("inputs", "runtime"),
+        mem_mb=resource("stage", "mem_mb"),
+        runtime=resource("stage", "runtime"),
     params:
-        stage="inputs",
-        code_sha256=code_sha256_of("inputs"),
-        scenario_sha256=scenario_sha256,
+        code_sha256=stage_code_sha256,
+        config_sha256=stage_config_sha256,
     script:
         "../scripts/stage.py"
 
 
-rule plastic:
+rule deterministic_stage:
     input:
-        unpack(upstream_stage_files("plastic")),
+        stage_inputs,
     output:
-        f"{RESULTS}/{{paper}}/{{scenario}}/seed{{seed}}/plastic.nc",
+        f"{RESULTS}/{{paper}}/{{scenario}}/{{stage}}.nc",
     log:
-        "logs/{paper}/{scenario}/seed{seed}/plastic.log",
+        "logs/{paper}/{scenario}/{stage}.log",
     benchmark:
-        "benchmarks/{paper}/{scenario}/seed{seed}/plastic.tsv"
+        "benchmarks/{paper}/{scenario}/{stage}.tsv"
     conda:
-        "../../envs/synplast.yaml"
-    threads: threads_of("plastic")
+        stage_conda_env
+    threads: threads_of("stage")
     resources:
-        mem_mb=resource("plastic", "mem_mb"),
-        runtime=resource("plastic", "runtime"),
+        mem_mb=resource("stage", "mem_mb"),
+        runtime=resource("stage", "runtime"),
     params:
-        stage="plastic",
-        code_sha256=code_sha256_of("plastic"),
-        scenario_sha256=scenario_sha256,
-    script:
-        "../scripts/stage.py"
-
-
-rule test:
-    input:
-        unpack(upstream_stage_files("test")),
-    output:
-        f"{RESULTS}/{{paper}}/{{scenario}}/seed{{seed}}/test.nc",
-    log:
-        "logs/{paper}/{scenario}/seed{seed}/test.log",
-    benchmark:
-        "benchmarks/{paper}/{scenario}/seed{seed}/test.tsv"
-    conda:
-        "../../envs/synplast.yaml"
-    threads: threads_of("test")
-    resources:
-        mem_mb=resource("test", "mem_mb"),
-        runtime=resource("test", "runtime"),
-    params:
-        stage="test",
-        code_sha256=code_sha256_of("test"),
-        scenario_sha256=scenario_sha256,
+        code_sha256=stage_code_sha256,
+        config_sha256=stage_config_sha256,
     script:
         "../scripts/stage.py"

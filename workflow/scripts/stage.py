@@ -1,8 +1,8 @@
-"""Rule adapter of ``inputs``, ``plastic`` and ``test``: run one simulation stage of a paper.
+"""Rule adapter of ``stage`` and ``deterministic_stage``: run one declared stage of a paper.
 
-Reads the upstream stage files named by the rule, runs the paper's stage function with the
-scenario's resolved parameters on ``threads`` Numba threads, and writes the stage file with its
-provenance.  Outside Snakemake the same runs as ``synplast stage PAPER STAGE SCENARIO SEED``.
+Reads the stage files the rule was given, runs the paper's stage function with the config
+sections it declares on ``threads`` Numba threads, and writes the stage file with its
+provenance.  Outside Snakemake: ``synplast stage PAPER STAGE SCENARIO [SEED]``.
 """
 
 from synplast.pipeline import logged, set_threads
@@ -12,14 +12,15 @@ from synplast.pipeline.stage import run_stage
 def main(smk):
     with logged(smk.log[0]):
         set_threads(smk.threads)
+        seed = smk.wildcards.get("seed")
         run_stage(
             smk.wildcards.paper,
-            smk.params.stage,
+            smk.wildcards.stage,
             config=smk.config,
             scenario=smk.wildcards.scenario,
-            seed=int(smk.wildcards.seed),
-            upstream={name: smk.input[name] for name in smk.input.keys()},  # noqa: SIM118
+            seed=None if seed is None else int(seed),
             output=smk.output[0],
+            input_paths=list(smk.input),
             code_sha256=smk.params.code_sha256,
         )
 

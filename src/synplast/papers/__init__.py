@@ -1,16 +1,26 @@
-"""One sub-package per replicated paper.
+"""One sub-package per replicated paper, and the registry of papers the workflow knows.
 
-Each paper package has the same stage interface, which the workflow's generic rules call:
+A paper package holds:
 
-- ``inputs.make_inputs(params, seed) -> Dataset``: everything random the model consumes;
-- ``plastic.run_plastic(inputs, params, seed) -> Dataset``: the plastic phase and its state;
-- ``probe.run_test(inputs, plastic, params, seed) -> Dataset``: the post-plasticity test and
-  the metrics the paper's claims are about;
+- ``stages.py``: the declared stage graph (``STAGES`` or ``SUBMODELS``, see
+  :mod:`synplast.pipeline.graph`) and which stage files each figure and the claims read
+  (``figure_requests``, ``figure_options``, ``claim_requests``); imported when the workflow
+  plans, so it stays free of heavy imports;
+- one module per stage function (``inputs.make_inputs``, ``plastic.run_plastic``,
+  ``probe.run_test`` in the common case), each called with exactly the config sections its
+  stage declares;
 - ``figures.FIGURES``: figure name -> function of the stage Datasets returning a matplotlib
   Figure and the Dataset of the exact numbers it shows;
-- ``claims.evaluate(...)``: the paper's claims measured over seeds, for the scorecard;
-- ``targets``: which stage files each figure and the claims read (imported when the workflow
-  plans, so it stays free of heavy imports).
+- ``claims.evaluate(datasets, config)``: the paper's claims measured over seeds;
+- its config schema, ``workflow/schemas/papers/<paper>.schema.yaml``, and its page,
+  ``docs/papers/<paper>.md``.
 
-``params`` is the resolved scenario config (:func:`synplast.config.scenario_config`).
+Adding a paper: create its package, schema file, config section and tests, then add one line
+to :data:`REGISTRY`.  ``tests/test_conformance.py`` checks that a registered paper is complete.
 """
+
+REGISTRY: tuple[str, ...] = (
+    "tsodyks2000",
+    "sadeh2015",
+)
+"""Every paper the workflow knows, in scorecard order."""

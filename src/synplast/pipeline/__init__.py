@@ -1,6 +1,7 @@
 """Runners for the workflow's generic rules: one paper-independent function per rule kind.
 
-- :mod:`.stage`: ``inputs``, ``plastic`` and ``test`` stages of any paper;
+- :mod:`.graph`: the stage graphs the papers declare, paths and code hashes;
+- :mod:`.stage`: any declared stage of any paper;
 - :mod:`.figure`: render one figure of a paper from stage files;
 - :mod:`.claims`: measure a paper's claims, and join all papers into the scorecard.
 
@@ -13,57 +14,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
-STAGE_MODULES = {
-    "inputs": ("inputs", "make_inputs"),
-    "plastic": ("plastic", "run_plastic"),
-    "test": ("probe", "run_test"),
-}
-"""Stage name -> (module of the paper package, function)."""
+from synplast.pipeline.graph import (
+    Request,
+    claims_code_hash,
+    declaration,
+    figure_code_hash,
+    figure_stem,
+    stage_code_hash,
+    stage_path,
+)
 
-UPSTREAM = {"inputs": (), "plastic": ("inputs",), "test": ("inputs", "plastic")}
-"""Stage name -> the stages whose files it reads, in call order."""
-
-
-def stage_path(paper: str, scenario: str, seed: int, stage: str, root: str | Path = "results"):
-    """``results/<paper>/<scenario>/seed<seed>/<stage>.nc``."""
-    return Path(root) / paper / scenario / f"seed{int(seed)}" / f"{stage}.nc"
-
-
-def figure_stem(paper: str, figure: str, root: str | Path = "results") -> Path:
-    """``results/<paper>/figures/<figure>`` (``.png``, ``.pdf`` and ``.nc`` are added)."""
-    return Path(root) / paper / "figures" / figure
-
-
-def paper_module(paper: str, module: str) -> str:
-    return f"synplast.papers.{paper}.{module}"
-
-
-def code_hash(paper: str, kind: str) -> str:
-    """Content hash of the code one rule kind runs for ``paper``.
-
-    ``kind`` is a stage name, ``figure`` or ``claims``.
-    """
-    from synplast.provenance import code_sha256
-
-    if kind in STAGE_MODULES:
-        return code_sha256("synplast.pipeline.stage", paper_module(paper, STAGE_MODULES[kind][0]))
-    if kind == "figure":
-        return code_sha256(
-            "synplast.pipeline.figure",
-            paper_module(paper, "figures"),
-            paper_module(paper, "targets"),
-        )
-    if kind == "claims":
-        return code_sha256(
-            "synplast.pipeline.claims",
-            paper_module(paper, "claims"),
-            paper_module(paper, "targets"),
-        )
-    raise ValueError(f"unknown rule kind {kind!r}")
+__all__ = [
+    "Request",
+    "claims_code_hash",
+    "declaration",
+    "figure_code_hash",
+    "figure_stem",
+    "logged",
+    "provenance_of_requests",
+    "read_requested",
+    "set_threads",
+    "stage_code_hash",
+    "stage_path",
+]
 
 
 def read_requested(paper, requests, input_paths=None, root="results"):
-    """Read and check the stage files of ``requests`` (``(scenario, seed, stage)`` triples).
+    """Read and check the stage files of ``requests`` (``(scenario, seed, stage)`` triples,
+    ``seed`` None for a deterministic stage).
 
     ``input_paths`` are the files the rule was given, in request order (default: the standard
     paths under ``root``).  Returns ``(paths, {request: Dataset})``.
@@ -88,12 +66,13 @@ def read_requested(paper, requests, input_paths=None, root="results"):
 
 
 def provenance_of_requests(requests) -> dict:
-    """``scenario`` and ``seed`` attributes of a file made from several stage files."""
-    seeds = sorted({seed for _, seed, _ in requests})
-    return {
-        "scenario": ",".join(dict.fromkeys(scenario for scenario, _, _ in requests)),
-        "seed": seeds[0] if len(seeds) == 1 else -1,
-    }
+    """``scenario`` and ``seeds`` attributes of a file made from several stage files: the
+    scenarios and the real seeds it was made from (empty for deterministic stages)."""
+    seeds = sorted({int(seed) for _, seed, _ in requests if seed is not None})
+    scenarios = ",".join(dict.fromkeys(scenario for scenario, _, _ in requests))
+    if len(seeds) == 1:
+        return {"scenario": scenarios, "seed": seeds[0]}
+    return {"scenario": scenarios, "seeds": seeds}
 
 
 def set_threads(threads: int) -> int:

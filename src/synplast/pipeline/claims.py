@@ -6,7 +6,8 @@ import importlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from synplast.pipeline import code_hash, paper_module, provenance_of_requests, read_requested
+from synplast.pipeline import provenance_of_requests, read_requested
+from synplast.pipeline.graph import claims_code_hash, declaration, paper_module
 from synplast.scorecard import claims_dataset, render, rows
 from synplast.stagefile import read_stage, write_stage
 
@@ -22,8 +23,8 @@ def evaluate_claims(
 ) -> Path:
     """Write ``results/<paper>/claims.nc``: every claim's measurement per seed and verdict."""
     package = importlib.import_module(f"synplast.papers.{paper}")
-    targets = importlib.import_module(paper_module(paper, "targets"))
-    claims = importlib.import_module(paper_module(paper, "claims"))
+    targets = importlib.import_module(paper_module(paper, "stages"))
+    claims = importlib.import_module(paper_module(paper, declaration(paper).claims_module))
     requests = targets.claim_requests(config)
     paths, datasets = read_requested(paper, requests, input_paths, root)
     results = claims.evaluate(datasets, config)
@@ -34,7 +35,7 @@ def evaluate_claims(
         **provenance_of_requests(requests),
         stage="claims",
         config=config[paper]["claims"],
-        code_sha256=code_sha256 or code_hash(paper, "claims"),
+        code_sha256=code_sha256 or claims_code_hash(paper),
         inputs=paths,
         title=f"synplast {paper} claims",
         references=package.REFERENCES,

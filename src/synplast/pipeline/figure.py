@@ -6,7 +6,8 @@ import importlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from synplast.pipeline import code_hash, paper_module, provenance_of_requests, read_requested
+from synplast.pipeline import provenance_of_requests, read_requested
+from synplast.pipeline.graph import declaration, figure_code_hash, paper_module
 from synplast.plotting import save_figure
 
 
@@ -22,8 +23,8 @@ def render_figure(
 ) -> Sequence[Path]:
     """Draw ``figure`` of ``paper`` and write ``<stem>.{nc,png,pdf}`` with provenance."""
     package = importlib.import_module(f"synplast.papers.{paper}")
-    targets = importlib.import_module(paper_module(paper, "targets"))
-    figures = importlib.import_module(paper_module(paper, "figures"))
+    targets = importlib.import_module(paper_module(paper, "stages"))
+    figures = importlib.import_module(paper_module(paper, declaration(paper).figure_module(figure)))
     requests = targets.figure_requests(config, figure)
     paths, datasets = read_requested(paper, requests, input_paths, root)
     fig, data = figures.FIGURES[figure](datasets, targets.figure_options(config, figure))
@@ -34,7 +35,7 @@ def render_figure(
         paper=paper,
         **provenance_of_requests(requests),
         config={"figure": figure, "options": targets.figure_options(config, figure)},
-        code_sha256=code_sha256 or code_hash(paper, "figure"),
+        code_sha256=code_sha256 or figure_code_hash(paper, figure),
         inputs=paths,
         title=f"synplast {paper} {figure}",
         references=package.REFERENCES,

@@ -1,146 +1,92 @@
 """Parameters of Sadeh, Clopath & Rotter (2015), "Table 1" of the reference code (ModelDB 182784).
 
 One frozen dataclass holds every number the model uses, named as in the paper with the unit in
-the name.  Constants the reference simulator hard-codes (spec C9: ``u_ref_sq_mV2 = 70``,
-``t_avg_ms = 100``, ``J_ffw_mV = 1``) are explicit fields here.  The quirk flags of spec §6 default
-to the faithful behaviour of the reference code.
-
-:meth:`SadehParams.from_dict` builds the parameters from a (config) mapping and rejects unknown
-keys and out-of-range values with a one-line :class:`ValueError` that names the key.
+the name, built from the ``model`` and ``protocol`` sections of the validated config by
+:func:`params_from_config`.  It has no defaults of its own: every default, type and range lives
+in ``workflow/schemas/papers/sadeh2015.schema.yaml``.  Constants the reference simulator
+hard-codes (``u_ref_sq_mV2 = 70``, ``t_avg_ms = 100``, ``J_ffw_mV = 1``) are explicit fields.
+The checks that tie several keys together are in :func:`consistency_errors`, which the config
+validation runs on every scenario before any job starts.  The model is described in
+``docs/papers/sadeh2015.md``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-__all__ = ["PATHWAYS", "SadehParams", "params_from_config", "pathway_flags"]
+__all__ = ["PATHWAYS", "SadehParams", "consistency_errors", "params_from_config", "pathway_flags"]
 
 #: Plastic pathways (pre -> post): E->E, E->I (pre E, post I) and I->E (pre I, post E).
 PATHWAYS = ("EE", "EI", "IE")
 
-_PROBABILITIES = ("p_EE", "p_EI", "p_IE", "p_II", "m_E", "m_I")
-_POSITIVE = (
-    "tau_m_ms",
-    "dt_ms",
-    "b_Hz",
-    "tau_minus_ms",
-    "tau_plus_ms",
-    "tau_x_ms",
-    "u_ref_sq_mV2",
-    "t_avg_ms",
-    "trial_ms",
-    "tuning_duration_ms",
-    "J_mV",
-    "g",
-    "V_th_mV",
-)
-_NON_NEGATIVE = ("A_LTD_per_mV", "A_LTP_per_mV2", "J_ffw_mV", "spont_rate_factor", "w_th_bidir_mV")
-_COUNTS_POSITIVE = ("N_E", "N_I", "n_stim_per_block", "n_ori")
-_COUNTS_NON_NEGATIVE = ("n_blocks", "n_blocks_spont", "n_blocks_cardinal", "n_cardinal_per_block")
-_ENUMS = {
-    "specificity_bins": ("legacy", "folded"),
-    "spont_inh_rule": ("standard", "ltd_only"),
-}
+PARAMETER_SECTIONS = ("model", "protocol")
+"""Config sections the parameters are built from."""
 
 
 @dataclass(frozen=True)
 class SadehParams:
-    """All parameters of the model and its protocols (spec §2.1, §2.6, §4, §6)."""
+    """Every number the model and its protocols use: the ``model`` and ``protocol`` sections of
+    the validated config, flattened (no defaults here: they live in the schema)."""
 
-    # --- network (spec §2.1, §2.2)
-    N_E: int = 400
-    N_I: int = 100
-    p_EE: float = 0.3  # Bernoulli connection probabilities, pre -> post; autapses included
-    p_EI: float = 0.3
-    p_IE: float = 1.0
-    p_II: float = 1.0
-    J_mV: float = 0.5  # initial weight of every existing E synapse
-    g: float = 8.0  # I weights are -g * J = -4 mV
-    # --- neuron (exact integration, delta synapses, 1-step delay; spec §2.3)
-    tau_m_ms: float = 20.0
-    V_th_mV: float = 20.0
-    V_reset_mV: float = 0.0  # rest = reset = 0 mV, no refractory period
-    dt_ms: float = 1.0
-    # --- feedforward input (spec §2.4)
-    b_Hz: float = 2000.0  # aggregate feedforward Poisson rate
-    m_E: float = 0.2  # modulation depth of the input tuning, E
-    m_I: float = 0.02  # and I
-    J_ffw_mV: float = 1.0  # C9: implicit in the reference (counts added to V)
-    theta_test_rad: float = math.pi / 2  # orientation of the before/after tests
-    # --- voltage-based plasticity (spec §2.5)
-    tau_minus_ms: float = 10.0
-    tau_plus_ms: float = 7.0
-    tau_x_ms: float = 15.0
-    A_LTD_per_mV: float = 14e-5
-    A_LTP_per_mV2: float = 8e-5
-    theta_minus_mV: float = -20.0
-    theta_plus_mV: float = 7.5
-    u_ref_sq_mV2: float = 70.0  # C9: hard-coded 70. in the simulator
-    t_avg_ms: float = 100.0  # C9: hard-coded 0.1 s boxcar of u-bar
-    w_min_mV: float = 0.0
-    w_max_mV: float = 2.0
-    w_max_inh_mV: float = -5.0
+    # --- network
+    N_E: int
+    N_I: int
+    p_EE: float  # Bernoulli connection probabilities, pre -> post; autapses included
+    p_EI: float
+    p_IE: float
+    p_II: float
+    J_mV: float  # initial weight of every existing E synapse
+    g: float  # I weights are -g * J = -4 mV
+    # --- neuron (exact integration, delta synapses, 1-step delay)
+    tau_m_ms: float
+    V_th_mV: float
+    V_reset_mV: float  # rest = reset = 0 mV, no refractory period
+    dt_ms: float
+    # --- feedforward input
+    b_Hz: float  # aggregate feedforward Poisson rate
+    m_E: float  # modulation depth of the input tuning, E
+    m_I: float  # and I
+    J_ffw_mV: float  # implicit in the reference (counts added to V)
+    theta_test_rad: float  # orientation of the before/after tests
+    # --- voltage-based plasticity
+    tau_minus_ms: float
+    tau_plus_ms: float
+    tau_x_ms: float
+    A_LTD_per_mV: float
+    A_LTP_per_mV2: float
+    theta_minus_mV: float
+    theta_plus_mV: float
+    u_ref_sq_mV2: float  # hard-coded 70 in the reference simulator
+    t_avg_ms: float  # hard-coded 0.1 s boxcar of u-bar in the reference
+    w_min_mV: float
+    w_max_mV: float
+    w_max_inh_mV: float
     # --- pathways (ablations)
-    plastic_EE: bool = True
-    plastic_EI: bool = True
-    plastic_IE: bool = True
-    # --- learning protocol (spec §2.6)
-    n_blocks: int = 40
-    n_stim_per_block: int = 20
-    trial_ms: float = 100.0  # per orientation; a block is n_stim_per_block * trial_ms
-    # --- spontaneous protocol (spec §2.6; off in the reference)
-    spont_act: bool = False  # run it after learning, from Wf
-    n_blocks_spont: int = 10
-    spont_rate_factor: float = 0.5  # untuned input at b/2
-    spont_inh_rule: str = "standard"  # C4: "standard" | "ltd_only"
-    # --- cardinal protocol (spec §2.6; off in the reference)
-    card_act: bool = False  # run it (from W0)
-    n_blocks_cardinal: int = 20
-    n_cardinal_per_block: int = 5  # of each of 0 and pi/2; the rest uniform in [0, pi)
-    # --- tuning and metrics (spec §4)
-    n_ori: int = 12
-    tuning_duration_ms: float = 1000.0
-    w_th_bidir_mV: float = 1.0
-    # --- quirks (spec §6), faithful defaults
-    legacy_absorbing_zero: bool = True  # C6: an E synapse at 0 is dead for ever
-    legacy_ie_no_mask: bool = True  # C6: every I->E pair is plastic, even an absent one
-    specificity_bins: str = "legacy"  # C7: "legacy" (strict, unwrapped) | "folded"
-    emulate_py2_rate_text: bool = False  # C3: floor printed rates to 0.5 Hz like Python 2
-    rescale_ltd_per_spike: bool = False  # C5: required for dt_ms != 1
-
-    def __post_init__(self) -> None:
-        for key in _PROBABILITIES:
-            value = getattr(self, key)
-            if not 0.0 <= value <= 1.0:
-                raise ValueError(f"sadeh2015.{key} must be in [0, 1], got {value!r}")
-        for key in _POSITIVE:
-            if not getattr(self, key) > 0:
-                raise ValueError(f"sadeh2015.{key} must be > 0, got {getattr(self, key)!r}")
-        for key in _NON_NEGATIVE:
-            if not getattr(self, key) >= 0:
-                raise ValueError(f"sadeh2015.{key} must be >= 0, got {getattr(self, key)!r}")
-        for key in _COUNTS_POSITIVE + _COUNTS_NON_NEGATIVE:
-            value = getattr(self, key)
-            low = 1 if key in _COUNTS_POSITIVE else 0
-            if isinstance(value, bool) or int(value) != value or value < low:
-                raise ValueError(f"sadeh2015.{key} must be an integer >= {low}, got {value!r}")
-        for key, allowed in _ENUMS.items():
-            if getattr(self, key) not in allowed:
-                raise ValueError(
-                    f"sadeh2015.{key} must be one of {allowed}, got {getattr(self, key)!r}"
-                )
-        if not self.w_max_inh_mV < 0 <= self.w_min_mV < self.w_max_mV:
-            raise ValueError("sadeh2015.w_max_mV: need w_max_inh_mV < 0 <= w_min_mV < w_max_mV")
-        if self.dt_ms != 1.0 and not self.rescale_ltd_per_spike:
-            raise ValueError("sadeh2015.dt_ms != 1 needs rescale_ltd_per_spike: true (spec C5)")
-        for key in ("trial_ms", "t_avg_ms", "tuning_duration_ms"):
-            if abs(getattr(self, key) / self.dt_ms - round(getattr(self, key) / self.dt_ms)) > 1e-9:
-                raise ValueError(f"sadeh2015.{key} must be a multiple of dt_ms")
-        if 2 * self.n_cardinal_per_block > self.n_stim_per_block:
-            raise ValueError("sadeh2015.n_cardinal_per_block: 2 x it exceeds n_stim_per_block")
+    plastic_EE: bool
+    plastic_EI: bool
+    plastic_IE: bool
+    # --- learning protocol
+    n_blocks: int
+    n_stim_per_block: int
+    trial_ms: float  # per orientation; a block is n_stim_per_block * trial_ms
+    # --- spontaneous protocol (off in the reference)
+    spont_act: bool  # run it after learning, from Wf
+    n_blocks_spont: int
+    spont_rate_factor: float  # untuned input at b/2
+    spont_inh_rule: str  # "standard" | "ltd_only" (see docs/papers/sadeh2015.md)
+    # --- cardinal protocol (off in the reference)
+    card_act: bool  # run it (from W0)
+    n_blocks_cardinal: int
+    n_cardinal_per_block: int  # of each of 0 and pi/2; the rest uniform in [0, pi)
+    # --- tuning curves
+    n_ori: int
+    tuning_duration_ms: float
+    # --- quirks of the reference (flags documented in docs/papers/sadeh2015.md)
+    legacy_absorbing_zero: bool  # an E synapse at 0 is dead for ever
+    legacy_ie_no_mask: bool  # every I->E pair is plastic, even an absent one
+    rescale_ltd_per_spike: bool  # LTD per presynaptic spike; required for dt_ms != 1
 
     # ------------------------------------------------------------------ derived sizes
     @property
@@ -207,7 +153,8 @@ class SadehParams:
 
     @classmethod
     def from_dict(cls, mapping: Mapping[str, Any]) -> SadehParams:
-        """Build from a mapping; unknown keys and bad values raise a one-line ``ValueError``.
+        """Build from a flat mapping of every field; an unknown or missing key raises a one-line
+        ``ValueError``.
 
         ``plastic_pathways`` (a list drawn from ``EE``, ``EI``, ``IE``) may be given instead of
         the three ``plastic_*`` flags.
@@ -221,6 +168,9 @@ class SadehParams:
                 raise ValueError(f"sadeh2015: unknown parameter {key!r}")
             else:
                 kwargs[key] = value
+        missing = sorted(known - set(kwargs))
+        if missing:
+            raise ValueError(f"sadeh2015: missing parameter {missing[0]!r}")
         return cls(**kwargs)
 
 
@@ -238,11 +188,37 @@ def pathway_flags(names: Iterable[str]) -> dict[str, bool]:
 
 
 def params_from_config(params: Mapping[str, Any]) -> SadehParams:
-    """From a resolved scenario config ``{"model": ..., "protocol": ..., "analysis": ...}``."""
+    """From the ``model`` and ``protocol`` sections of a resolved scenario config."""
     flat: dict[str, Any] = {}
-    for section in ("model", "protocol", "analysis"):
-        for key, value in params.get(section, {}).items():
+    for section in PARAMETER_SECTIONS:
+        for key, value in params[section].items():
             if key in flat:
                 raise ValueError(f"sadeh2015.{section}.{key}: key given in two sections")
             flat[key] = value
     return SadehParams.from_dict(flat)
+
+
+def consistency_errors(params: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Problems that involve several keys of a resolved scenario config, as
+    ``(section.key, message)`` pairs (empty when the scenario is consistent)."""
+    model, protocol = params["model"], params["protocol"]
+    errors = []
+    if not model["w_max_inh_mV"] < 0 <= model["w_min_mV"] < model["w_max_mV"]:
+        errors.append(("model.w_max_mV", "need w_max_inh_mV < 0 <= w_min_mV < w_max_mV"))
+    if model["dt_ms"] != 1.0 and not model["rescale_ltd_per_spike"]:
+        errors.append(
+            ("model.dt_ms", "dt_ms != 1 needs rescale_ltd_per_spike: true (LTD per spike)")
+        )
+    for section, key in (
+        ("protocol", "trial_ms"),
+        ("model", "t_avg_ms"),
+        ("protocol", "tuning_duration_ms"),
+    ):
+        ratio = params[section][key] / model["dt_ms"]
+        if abs(ratio - round(ratio)) > 1e-9:
+            errors.append((f"{section}.{key}", f"{key} must be a multiple of dt_ms"))
+    if 2 * protocol["n_cardinal_per_block"] > protocol["n_stim_per_block"]:
+        errors.append(
+            ("protocol.n_cardinal_per_block", "2 x n_cardinal_per_block exceeds n_stim_per_block")
+        )
+    return errors

@@ -3,8 +3,8 @@
 - before (W0) and after (Wf) tests on the **same** frozen input (``x_ap = np.copy(x_bp)``);
 - tuning curves before and after (``n_ori`` orientations x ``tuning_duration_ms``, static
   weights, frozen per-orientation input) -> OSI and output PO of every neuron;
-- the metrics of spec §4: rates, sparseness, Fig. 3G bins (legacy and folded), existing-synapse
-  profiles, bidirectional surplus, weight-tuning correlation, specificity per block, E/I rates
+- the metrics (defined in ``docs/papers/sadeh2015.md``): rates, sparseness, Fig. 3G bins
+  (legacy and folded), existing-synapse profiles, bidirectional surplus, weight-tuning correlation, specificity per block, E/I rates
   per block, and, when the protocols ran, spontaneous stability and the cardinal effect.
 """
 
@@ -41,6 +41,7 @@ def _block_rates(neuron, block, n_blocks, p):
 
 def run_test(inputs: xr.Dataset, plastic: xr.Dataset, params: dict, seed: int) -> xr.Dataset:
     p = params_from_config(params)
+    analysis = params["analysis"]
     W0, po, X = inputs["W0"].values, inputs["po_rad"].values, inputs["X_test"].values
     Wf = plastic["W_final"].values
     n_E, N = p.N_E, p.N
@@ -94,7 +95,7 @@ def run_test(inputs: xr.Dataset, plastic: xr.Dataset, params: dict, seed: int) -
     for name, W in (("W0", W0), ("Wf", Wf)):
         d[f"bins_{name}_mV"] = (
             "dpo_bin",
-            M.specificity_bins(W, po, n_E, p.specificity_bins),
+            M.specificity_bins(W, po, n_E, analysis["specificity_bins"]),
             var_attrs("mV", f"Fig. 3G mean E->E weight per |dPO| bin, {name}"),
         )
         d[f"bins_folded_{name}_mV"] = (
@@ -121,7 +122,7 @@ def run_test(inputs: xr.Dataset, plastic: xr.Dataset, params: dict, seed: int) -
     )
     d["bidir_surplus_Wf"] = (
         (),
-        M.bidirectional_surplus(Wf, n_E, p.w_th_bidir_mV),
+        M.bidirectional_surplus(Wf, n_E, analysis["w_th_bidir_mV"]),
         var_attrs("1", "bidirectional surplus of strong (> w_th) E->E in Wf", may_be_nan=True),
     )
     d["weight_tuning_r"] = (
@@ -132,9 +133,9 @@ def run_test(inputs: xr.Dataset, plastic: xr.Dataset, params: dict, seed: int) -
     W_blocks = plastic["W_blocks"].values
     d["bins_block_mV"] = (
         ("block", "dpo_bin"),
-        np.array([M.specificity_bins(W, po, n_E, p.specificity_bins) for W in W_blocks]).reshape(
-            -1, 3
-        ),
+        np.array(
+            [M.specificity_bins(W, po, n_E, analysis["specificity_bins"]) for W in W_blocks]
+        ).reshape(-1, 3),
         var_attrs("mV", "Fig. 3G bins after each learning block"),
     )
     rb = _block_rates(
@@ -158,7 +159,7 @@ def run_test(inputs: xr.Dataset, plastic: xr.Dataset, params: dict, seed: int) -
         Ws = plastic["spont_W_final"].values
         d["bins_spont_mV"] = (
             "dpo_bin",
-            M.specificity_bins(Ws, po, n_E, p.specificity_bins),
+            M.specificity_bins(Ws, po, n_E, analysis["specificity_bins"]),
             var_attrs("mV", "Fig. 3G bins after the spontaneous blocks"),
         )
         sr = _block_rates(

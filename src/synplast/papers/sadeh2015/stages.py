@@ -1,4 +1,9 @@
-"""What the sadeh2015 figures and claims read (imported by the workflow when it plans).
+"""The sadeh2015 stage graph, and the stage files its figures and claims read.
+
+``inputs`` draws W0, the preferred orientations, the stimulus sequences and the frozen test
+input; ``plastic`` runs the learning blocks (and the spontaneous and cardinal protocols when
+enabled); ``test`` runs the static before/after tests and the tuning curves and measures the
+metrics.  Imported by the workflow when it plans, so kept free of heavy imports.
 
 A figure entry with a ``seed`` shows one seed and reads that seed's ``inputs``/``plastic``/
 ``test`` files as it needs; one with ``scenario`` or ``scenarios`` only reads ``test`` files of
@@ -8,8 +13,20 @@ every seed.  Kept free of heavy imports.
 from __future__ import annotations
 
 from synplast.config import scenario_config
+from synplast.pipeline.graph import standard_chain
+
+from .params import consistency_errors
 
 PAPER = "sadeh2015"
+
+STAGES = standard_chain(
+    inputs=("model", "protocol"),
+    plastic=("model", "protocol"),
+    test=("model", "protocol", "analysis"),
+)
+
+check_scenario = consistency_errors
+"""Cross-key checks of a resolved scenario, run by the config validation before any job."""
 
 #: single-seed figures -> the stages they read
 SINGLE_SEED_STAGES = {

@@ -1,14 +1,24 @@
-"""What the tsodyks2000 figures and claims read (imported by the workflow when it plans).
+"""The tsodyks2000 stage graph, and the stage files its figures and claims read.
 
+There is no long-term plasticity: ``plastic`` is the burn-in, which writes the full network
+state, and ``test`` resumes from that state and records (a split run equals a continuous one).
 Each request is a ``(scenario, seed, stage)`` triple; the workflow turns it into the path
-``results/tsodyks2000/<scenario>/seed<seed>/<stage>.nc``.  Kept free of heavy imports.
+``results/tsodyks2000/<scenario>/seed<seed>/<stage>.nc``.  Imported by the workflow when it
+plans, so kept free of heavy imports.
 """
 
 from __future__ import annotations
 
 from synplast.config import scenario_config
+from synplast.pipeline.graph import standard_chain
 
 PAPER = "tsodyks2000"
+
+STAGES = standard_chain(
+    inputs=("model",),
+    plastic=("model", "protocol.burn_in_ms"),
+    test=("model", "protocol.record_ms", "analysis"),
+)
 
 
 def figure_requests(config: dict, figure: str) -> list[tuple[str, int, str]]:
