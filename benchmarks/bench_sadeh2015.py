@@ -17,13 +17,31 @@ os.environ.setdefault("NUMBA_NUM_THREADS", "1")
 import resource  # noqa: E402
 import time  # noqa: E402
 import tracemalloc  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import numba  # noqa: E402
 import numpy as np  # noqa: E402
 
+from synplast.config import scenario_config, validate_config  # noqa: E402
 from synplast.papers.sadeh2015 import inputs, protocol  # noqa: E402
 from synplast.papers.sadeh2015.kernel import SparseWeights  # noqa: E402
-from synplast.papers.sadeh2015.params import SadehParams  # noqa: E402
+from synplast.papers.sadeh2015.params import params_from_config  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def reference_params(**overrides):
+    """The main config's sadeh2015 parameters (schema defaults), with field overrides."""
+    import dataclasses
+
+    import yaml
+
+    with open(REPO / "config" / "config.yaml", encoding="utf-8") as handle:
+        config = validate_config(
+            yaml.safe_load(handle), REPO / "workflow/schemas/config.schema.yaml"
+        )
+    params = params_from_config(scenario_config(config, "sadeh2015", "main"))
+    return dataclasses.replace(params, **overrides)
 
 
 def maxrss_mb() -> float:
@@ -31,7 +49,7 @@ def maxrss_mb() -> float:
 
 
 def paper_scale(seed: int) -> dict:
-    p = SadehParams()
+    p = reference_params()
     t0 = time.perf_counter()
     po = inputs.preferred_orientations(p)
     W0 = inputs.initial_weights(p, seed)
@@ -54,7 +72,7 @@ def paper_scale(seed: int) -> dict:
 
 def scale_scenario(n_blocks: int = 3, seed: int = 1) -> dict:
     f = 500 / 5000
-    p = SadehParams(
+    p = reference_params(
         N_E=4000,
         N_I=1000,
         p_EE=0.3 * f,
@@ -97,7 +115,7 @@ def scale_scenario(n_blocks: int = 3, seed: int = 1) -> dict:
 
 def main() -> None:
     # warm-up: compile (or load from cache) every kernel signature on a tiny network
-    small = SadehParams(N_E=40, N_I=10, n_blocks=1, n_ori=1, tuning_duration_ms=100.0)
+    small = reference_params(N_E=40, N_I=10, n_blocks=1, n_ori=1, tuning_duration_ms=100.0)
     po = inputs.preferred_orientations(small)
     W0 = inputs.initial_weights(small, 0)
     protocol.run_learning(small, W0, po, 0)

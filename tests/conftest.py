@@ -29,6 +29,24 @@ def load_config(*names: str) -> dict:
     return validate_config(config, SCHEMA)
 
 
+def sadeh_params(**overrides):
+    """sadeh2015 parameters of the main config's ``main`` scenario, with field ``overrides``
+    (parameter objects have no defaults of their own: they come from the validated config)."""
+    from dataclasses import replace
+
+    from synplast.config import scenario_config
+    from synplast.papers.sadeh2015.params import params_from_config
+
+    params = params_from_config(scenario_config(_main_config(), "sadeh2015", "main"))
+    return replace(params, **overrides)
+
+
+def _main_config() -> dict:
+    if not hasattr(_main_config, "cached"):
+        _main_config.cached = load_config("config.yaml")
+    return copy.deepcopy(_main_config.cached)
+
+
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO
@@ -36,7 +54,7 @@ def repo() -> Path:
 
 @pytest.fixture(scope="session")
 def main_config() -> dict:
-    return load_config("config.yaml")
+    return _main_config()
 
 
 @pytest.fixture()

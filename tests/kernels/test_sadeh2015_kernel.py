@@ -1,11 +1,13 @@
 """Kernel tests for sadeh2015: the Numba block kernel against the reference simulator.
 
-``net_sim_reference`` is a direct NumPy transliteration of ``network_simulator._net_sim_`` as
-the spec (§2.3-2.5) gives it: full (N, T) state arrays, plain loops over time, dense outer
+``net_sim_reference`` is a direct NumPy transliteration of the reference simulator's
+``network_simulator._net_sim_`` (LIF step, traces and plasticity rule as the kernel module's
+docstring states them): full (N, T) state arrays, plain loops over time, dense outer
 products for LTD and LTP, the E-row mask from W before the step, the clips applied to whole row
 blocks in the reference's order.  It is slow (seconds per block) and independent of the kernel.
 Two switches the reference does not have are added as plainly as possible, so that the
-ablations and the LTD-only inhibitory rule (spec C4) can be held against it too: pathways that
+ablations and the LTD-only inhibitory rule (config option ``spont_inh_rule: ltd_only``,
+documented in ``docs/papers/sadeh2015.md``) can be held against it too: pathways that
 are not plastic are restored after every step, and ``ie_ltd_only`` zeroes the LTP of I rows.
 
 The kernel runs as the protocol runs it, through :class:`.protocol.Network`.
@@ -18,6 +20,7 @@ import pytest
 
 from synplast.papers.sadeh2015 import inputs, protocol
 from synplast.papers.sadeh2015.params import SadehParams
+from tests.conftest import sadeh_params
 
 
 def net_sim_reference(W0, x, p: SadehParams, plastic: bool, ie_ltd_only: bool = False):
@@ -57,7 +60,7 @@ def net_sim_reference(W0, x, p: SadehParams, plastic: bool, ie_ltd_only: bool = 
             relu_v = np.maximum(y[:, i] - p.theta_plus_mV, 0.0)
             ltd = -dt * p.A_LTD_per_mV * np.outer(s[:, i], ya[:, i] ** 2 / 70.0 * relu_m)
             ltp = dt * p.A_LTP_per_mV2 * np.outer(xb[:, i], relu_v * relu_p)
-            if ie_ltd_only:  # not in the reference: spont_inh_rule ltd_only (C4)
+            if ie_ltd_only:  # not in the reference: spont_inh_rule ltd_only
                 ltp[ne:] = 0.0
             W[:ne] = W[:ne] + (ltd + ltp)[:ne] * (W[:ne] != 0)
             W[:ne] = np.where(W[:ne] >= p.w_max_mV, p.w_max_mV, W[:ne])
@@ -97,7 +100,7 @@ def learning_blocks(p: SadehParams, seed: int, n_blocks: int = 1):
 @pytest.fixture(scope="module")
 def paper_block():
     """W0 of the paper (N = 500) and one 2-s learning-block input, from seed 11."""
-    p = SadehParams()
+    p = sadeh_params()
     W0, (X,) = learning_blocks(p, 11)
     return p, W0, X
 
@@ -118,7 +121,7 @@ def test_block_reproduces_reference_simulator(paper_block, plastic):
         np.testing.assert_array_equal(W, W0)
 
 
-SMALL = SadehParams(N_E=80, N_I=20, b_Hz=2000.0)
+SMALL = sadeh_params(N_E=80, N_I=20, b_Hz=2000.0)
 
 
 @pytest.mark.parametrize(
@@ -152,7 +155,8 @@ def test_ablations_reproduce_reference_over_carried_blocks(pathways, ie_ltd_only
 
 
 def test_ltd_only_never_strengthens_inhibition():
-    """With the LTD-only inhibitory rule (C4 option) I->E weights can only move towards 0."""
+    """With the LTD-only inhibitory rule (``spont_inh_rule: ltd_only``) I->E weights can only
+    move towards 0."""
     p = SMALL
     W0, (X,) = learning_blocks(p, 4)
     _, W = kernel_block(W0, X, p, plastic=True, ie_ltd_only=True)
@@ -162,7 +166,7 @@ def test_ltd_only_never_strengthens_inhibition():
 
 def test_membrane_recursion_closed_form():
     """No recurrence (W = 0), static: V[i] = B V[i-1] + X[i] until threshold, reset to 0."""
-    p = SadehParams(N_E=4, N_I=1)
+    p = sadeh_params(N_E=4, N_I=1)
     T = 300
     X = np.zeros((p.N, T), np.int16)
     X[0, :] = 1  # constant 1 mV per ms: V -> 1/(1-B) = 50.5 mV, crosses 20 mV periodically
@@ -187,7 +191,7 @@ def test_membrane_recursion_closed_form():
 
 def test_recurrent_input_has_one_step_delay():
     """A spike of j at step i adds W[j, k] to V_k at step i + 1, not at step i."""
-    p = SadehParams(N_E=2, N_I=1)
+    p = sadeh_params(N_E=2, N_I=1)
     X = np.zeros((p.N, 50), np.int16)
     X[0, 10] = 25  # neuron 0 fires at step 10
     W = np.zeros((p.N, p.N))
@@ -201,7 +205,7 @@ def test_ltd_closed_form_from_boxcar_and_trace():
     """One presynaptic spike at step t onto a post driven by 1 mV/ms: the only weight change is
     LTD = -A_LTD ubar^2/70 [u- + 20]_+ with ubar = mean(V[0:t]) (step t excluded, t < 100
     samples) and u- = sum_m exp(-(t-1-m)/tau-) V[m]/tau- (traces use V up to step t-1)."""
-    p = SadehParams(N_E=2, N_I=1)
+    p = sadeh_params(N_E=2, N_I=1)
     t = 40
     X = np.zeros((p.N, t + 1), np.int16)
     X[1, :] = 1  # post: V[i] = (1 - B^(i+1)) / (1 - B) < 20 mV for i <= t
@@ -222,7 +226,8 @@ def test_ltd_closed_form_from_boxcar_and_trace():
 
 
 def test_zero_e_synapse_is_absorbing_and_ie_unmasked():
-    """C6: with legacy_absorbing_zero an absent/zeroed E synapse never grows, while an absent
+    """Reference quirks (flags documented in docs/papers/sadeh2015.md): with
+    legacy_absorbing_zero an absent/zeroed E synapse never grows, while an absent
     I->E entry stored as a synapse (legacy_ie_no_mask) is plastic and can become negative,
     exactly as in the reference simulator."""
     p = SMALL
@@ -239,9 +244,10 @@ def test_zero_e_synapse_is_absorbing_and_ie_unmasked():
 
 
 def test_stored_zero_e_synapse_grows_without_absorbing_zero():
-    """C6, the other setting: with legacy_absorbing_zero false a stored E synapse at 0 is
-    plastic like any other, so some of the zeroed E->E synapses grow within one block."""
-    p = SadehParams(N_E=80, N_I=20, b_Hz=2000.0, legacy_absorbing_zero=False)
+    """The other setting of the absorbing-zero quirk: with legacy_absorbing_zero false a stored
+    E synapse at 0 is plastic like any other, so some of the zeroed E->E synapses grow within
+    one block."""
+    p = sadeh_params(N_E=80, N_I=20, b_Hz=2000.0, legacy_absorbing_zero=False)
     W0, (X,) = learning_blocks(p, 5)
     exists = W0 != 0
     W0[: p.N_E, : p.N_E][::2] = 0.0  # half of the E->E rows zeroed, still stored

@@ -54,7 +54,8 @@ def test_depressing_two_state_train_matches_tm_recursion_and_steady_state(interv
 
 
 def test_three_state_approaches_two_state_as_tau_I_vanishes():
-    """The two-state model is the tau_I -> 0 limit of the three-state one (spec §2.8)."""
+    """The two-state model (NEST's ``tsodyks2_synapse``, config ``synapse_model: tm2``) is the
+    tau_I -> 0 limit of the three-state one."""
     two, _ = drive_regular_train(50, 20.0, 0.5, 3.0, 800.0, two_state=True)
     three_fast, _ = drive_regular_train(50, 20.0, 0.5, 1e-3, 800.0)
     three, _ = drive_regular_train(50, 20.0, 0.5, 3.0, 800.0)

@@ -23,8 +23,9 @@ from synplast.stagefile import read_stage, write_stage
 
 
 def reference_step_run(inputs: xr.Dataset, model: ModelParams, n_steps: int):
-    """Direct NumPy transliteration of the Brian2 example's schedule (spec §2.6), one step at a
-    time: summed currents from y, exact LIF and synapse updates, threshold, on_pre, reset."""
+    """Direct NumPy transliteration of the Brian2 example's schedule (start, groups,
+    thresholds, synapses, resets), one step at a time: summed currents from y, exact LIF and
+    synapse updates, threshold, on_pre, reset."""
     n = model.n_neurons
     pre = inputs["syn_pre"].values
     post = inputs["syn_post"].values

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from synplast.pipeline import code_hash
+from synplast.pipeline.graph import stage_code_hash, stage_of
 from synplast.provenance import file_sha256
 from synplast.stagefile import PROVENANCE_ATTRS, config_sha256, read_stage
 from tests.workflow.helpers import (
@@ -97,8 +97,10 @@ def test_dry_run_of_all_plans_every_stage_figure_and_the_scorecard(repo):
     done = snakemake(repo, "-n", "all", "--directory", str(repo), "--forceall")
     assert done.returncode == 0, done.stderr[-2000:]
     out = done.stdout + done.stderr
-    for rule in ("inputs", "plastic", "test", "figure", "claims", "scorecard"):
+    for rule in ("stage", "figure", "claims", "scorecard"):
         assert f"rule {rule}:" in out or f"\n{rule} " in out
+    for stage in ("inputs", "plastic", "test"):
+        assert f"results/sadeh2015/main/seed5/{stage}.nc" in out
 
 
 def test_dry_run_of_one_figure_plans_only_its_chain(repo):
@@ -164,6 +166,7 @@ def test_tiny_run_writes_every_output_with_provenance(tiny_run):
     work, _ = tiny_run
     files = stage_files(work)
     stages = {read_stage(path).attrs["stage"] for path in files}
+    assert len(files) == 37
     assert stages == {"inputs", "plastic", "test", "figure", "claims"}
     commit = subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=work, capture_output=True, text=True, check=True
@@ -183,12 +186,22 @@ def test_tiny_run_writes_every_output_with_provenance(tiny_run):
     assert sum(row["paper"] == "tsodyks2000" for row in rows) == 7
 
 
-def test_stage_files_record_the_code_hash_the_rules_carry(tiny_run):
+def test_stage_files_record_the_code_hash_and_exactly_the_config_they_depend_on(
+    tiny_run, small_config
+):
     work, _ = tiny_run
-    for stage in ("inputs", "plastic", "test"):
+    declared = {"inputs": ["model"], "plastic": ["model", "protocol"], "test": None}
+    for stage, sections in declared.items():
         attrs = read_stage(work / f"results/tsodyks2000/main/seed1/{stage}.nc").attrs
-        assert attrs["code_sha256"] == code_hash("tsodyks2000", stage)
+        decl = stage_of(small_config, "tsodyks2000", "main", stage)
+        assert attrs["code_sha256"] == stage_code_hash("tsodyks2000", decl)
         assert attrs["seed"] == 1 and attrs["scenario"] == "main"
+        recorded = json.loads(attrs["config_json"])
+        assert sorted(recorded) == sorted(sections or ["model", "protocol", "analysis"])
+    plastic = json.loads(
+        read_stage(work / "results/tsodyks2000/main/seed1/plastic.nc").attrs["config_json"]
+    )
+    assert plastic["protocol"] == {"burn_in_ms": 200.0}
 
 
 def test_figures_carry_provenance_and_trace_back_to_their_inputs(tiny_run):
@@ -220,65 +233,120 @@ def test_second_run_has_nothing_to_do(tiny_run):
     assert "Nothing to be done" in done.stdout + done.stderr
 
 
-def planned(work: Path, env: dict) -> tuple[dict[str, int], list[str]]:
-    """Job counts per rule and the output files of a dry-run of ``all`` ({} and [] when nothing
-    is to be done)."""
-    done = snakemake(work, "-n", "all", "--configfile", "config/small.yaml", env=env)
-    assert done.returncode == 0, done.stderr[-2000:]
+def planned_kinds(work: Path, env: dict, *configs: str) -> set[tuple[str, str, str]]:
+    """What a dry-run of ``all`` would make, as ``(paper, scenario, kind)`` triples: ``kind`` is
+    a stage name, ``figure`` or ``claims`` (scenario ``*`` for figures and claims), and the
+    scorecard is ``("*", "*", "scorecard")``."""
+    done = snakemake(work, "-n", "all", "--configfile", "config/small.yaml", *configs, env=env)
     out = done.stdout + done.stderr
-    if "Job stats" not in out:
-        return {}, []
-    table = out.split("Job stats:")[1].split("total")[0].splitlines()[3:]
-    counts = {line.split()[0]: int(line.split()[1]) for line in table if line.strip()}
-    outputs = [
-        path.strip()
-        for line in out.splitlines()
-        if line.strip().startswith("output:")
-        for path in line.split("output:", 1)[1].split(",")
-    ]
-    return counts, outputs
+    assert done.returncode == 0, out[-2000:]
+    found = set()
+    for line in out.splitlines():
+        if not line.strip().startswith("output:"):
+            continue
+        for path in line.split("output:", 1)[1].split(","):
+            parts = Path(path.strip()).parts
+            if parts[-1].startswith("scorecard"):
+                found.add(("*", "*", "scorecard"))
+            elif parts[-2] == "figures":
+                found.add((parts[1], "*", "figure"))
+            elif parts[-1] == "claims.nc":
+                found.add((parts[1], "*", "claims"))
+            else:
+                found.add((parts[1], parts[2], Path(parts[-1]).stem))
+    return found
+
+
+TSODYKS_SCENARIOS = ("main", "ib_0.025", "ib_0.375", "ib_0.5")
+DOWNSTREAM = {
+    ("tsodyks2000", "*", "figure"),
+    ("tsodyks2000", "*", "claims"),
+    ("*", "*", "scorecard"),
+}
+
+
+def tsodyks_stage(*stages: str, scenarios=TSODYKS_SCENARIOS) -> set:
+    return {("tsodyks2000", scenario, stage) for scenario in scenarios for stage in stages}
 
 
 @pytest.mark.parametrize(
-    ("module", "rules"),
+    ("module", "expected"),
     [
-        ("papers/tsodyks2000/figures.py", {"figure", "all"}),
-        ("papers/tsodyks2000/claims.py", {"claims", "scorecard", "all"}),
-        ("papers/tsodyks2000/probe.py", {"test", "figure", "claims", "scorecard", "all"}),
-        ("kernels/stp.py", {"plastic", "test", "figure", "claims", "scorecard", "all"}),
-        ("stagefile.py", {"inputs", "plastic", "test", "figure", "claims", "scorecard", "all"}),
+        ("papers/tsodyks2000/figures.py", {("tsodyks2000", "*", "figure")}),
+        ("papers/tsodyks2000/claims.py", {("tsodyks2000", "*", "claims"), ("*", "*", "scorecard")}),
+        ("papers/tsodyks2000/probe.py", tsodyks_stage("test") | DOWNSTREAM),
+        ("kernels/stp.py", tsodyks_stage("plastic", "test") | DOWNSTREAM),
     ],
 )
-def test_code_edit_reruns_exactly_the_affected_jobs_and_revert_restores(tiny_run, module, rules):
+def test_code_edit_reruns_exactly_the_affected_jobs_and_revert_restores(tiny_run, module, expected):
     work, env = tiny_run
     path = work / "src" / "synplast" / module
     original = path.read_text()
     try:
         path.write_text(original + "\n# an edit\n")
-        counts, outputs = planned(work, env)
-        assert set(counts) == rules
-        if module.startswith(("papers/", "kernels/")):
-            # one paper's code: no job of another paper reruns
-            assert all("results/tsodyks2000/" in o or "scorecard" in o for o in outputs), outputs
+        assert planned_kinds(work, env) == expected
     finally:
         path.write_text(original)
-    assert planned(work, env) == ({}, [])
+    assert planned_kinds(work, env) == set()
 
 
-def test_parameter_change_reruns_only_its_scenario(tiny_run, tmp_path):
+def test_edit_of_shared_stage_file_code_reruns_every_job(tiny_run):
     work, env = tiny_run
-    override = tmp_path / "override.yaml"
-    override.write_text(
-        "tsodyks2000:\n  scenarios:\n    ib_0.375:\n      seeds: [1]\n"
-        "      model: {ib_half_width_mV: 0.3}\n      protocol: {record_ms: 600.0}\n"
-    )
-    done = snakemake(work, "-n", "all", "--configfile", "config/small.yaml", str(override), env=env)
-    out = done.stdout + done.stderr
-    assert done.returncode == 0, out[-2000:]
-    assert "results/tsodyks2000/ib_0.375/seed1/inputs.nc" in out
-    assert "results/tsodyks2000/main/seed1/test.nc" not in out.split("Job stats")[0].replace(
-        "input: results/tsodyks2000/main/seed1/test.nc", ""
-    )
+    path = work / "src" / "synplast" / "stagefile.py"
+    original = path.read_text()
+    try:
+        path.write_text(original + "\n# an edit\n")
+        kinds = planned_kinds(work, env)
+        assert tsodyks_stage("inputs", "plastic", "test") <= kinds
+        assert {("sadeh2015", "main", "inputs"), ("sadeh2015", "*", "claims")} <= kinds
+    finally:
+        path.write_text(original)
+    assert planned_kinds(work, env) == set()
+
+
+@pytest.mark.parametrize(
+    ("override", "expected"),
+    [
+        # an analysis threshold: the test stage (which measures) and what reads it, no simulation
+        (
+            "tsodyks2000:\n  analysis: {ps_threshold: 0.06}\n",
+            tsodyks_stage("test") | DOWNSTREAM,
+        ),
+        # a model key of one scenario: only that scenario's chain
+        (
+            "tsodyks2000:\n  scenarios:\n    ib_0.375:\n      seeds: [1]\n"
+            "      model: {ib_half_width_mV: 0.3}\n      protocol: {record_ms: 600.0}\n",
+            tsodyks_stage("inputs", "plastic", "test", scenarios=["ib_0.375"]) | DOWNSTREAM,
+        ),
+        # the recording length: the burn-in (plastic) does not depend on it
+        (
+            "tsodyks2000:\n  protocol: {record_ms: 500.0}\n",
+            tsodyks_stage("test", scenarios=["main"]) | DOWNSTREAM,
+        ),
+        # one figure's option: that paper's figures only
+        (
+            "tsodyks2000:\n  figures:\n    fig1: {inset_window_ms: [300.0, 340.0]}\n",
+            {("tsodyks2000", "*", "figure")},
+        ),
+        # a sadeh2015 analysis key: its test stages and downstream, nothing of tsodyks2000
+        (
+            "sadeh2015:\n  analysis: {w_th_bidir_mV: 0.9}\n",
+            {
+                ("sadeh2015", s, "test")
+                for s in ("main", "ablation_EE", "ablation_EE_IE", "ablation_EE_EI")
+            }
+            | {("sadeh2015", "*", "figure"), ("sadeh2015", "*", "claims"), ("*", "*", "scorecard")},
+        ),
+    ],
+)
+def test_config_change_reruns_exactly_the_jobs_that_depend_on_it(
+    tiny_run, tmp_path, override, expected
+):
+    work, env = tiny_run
+    path = tmp_path / "override.yaml"
+    path.write_text(override)
+    assert planned_kinds(work, env, str(path)) == expected
+    assert planned_kinds(work, env) == set()
 
 
 def test_damaged_stage_file_fails_its_job_with_a_message_naming_it(tiny_run, tmp_path):

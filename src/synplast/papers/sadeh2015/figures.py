@@ -32,7 +32,7 @@ def _tests(datasets):
 
 
 def fig1_rasters(datasets, options):
-    """Rasters before, at the beginning, at the end and after plasticity (spec §4, Fig. 1)."""
+    """Rasters before, at the beginning, at the end and after plasticity (the paper's Fig. 1)."""
     apply_style()
     inputs, plastic, test = (_stage(datasets, s) for s in ("inputs", "plastic", "test"))
     n_E, N = int(test["n_E"]), inputs.sizes["neuron"]

@@ -1,6 +1,7 @@
 """Everything random the Sadeh et al. (2015) model consumes, drawn from named seeded streams.
 
-- ``w0``: Bernoulli connectivity (autapses included, as the reference) and W0 (spec §2.2);
+- ``w0``: Bernoulli connectivity (autapses included, as the reference) and W0[pre, post]:
+  ``J`` for existing E synapses, ``-g J`` for I synapses, 0 for absent ones;
 - ``stim``: the 20 orientations of every learning block (U[0, pi));
   ``stim/cardinal``: the cardinal protocol's sequences (10 uniform + 5 x 0 + 5 x pi/2, shuffled);
 - ``ffw_bp``: the before-test input at theta_test, reused frozen for the after test (as
@@ -10,10 +11,10 @@
 - ``tuning/<o>``: 1000 ms at the o-th tuning orientation; the same frozen input is used for the
   before and after tuning curves (a paired comparison, like bp/ap).
 
-Feedforward input (spec §2.4): Poisson counts per dt bin with rate
-``b (1 + m cos 2(theta - PO))`` (m = m_E or m_I), added to V as J_ffw mV per event.  The
-reference draws neuron-major; here each 100-ms segment is one vectorised draw (any seeded order
-is allowed by the spec).  Nothing reads NumPy's global random state.
+Feedforward input: Poisson counts per dt bin with rate ``b (1 + m cos 2(theta - PO))`` Hz
+(m = m_E or m_I), added to V as J_ffw mV per event.  The reference draws neuron-major; here each
+100-ms segment is one vectorised draw (same statistics; the exact numbers of the reference
+cannot be matched anyway).  Nothing reads NumPy's global random state.
 """
 
 from __future__ import annotations

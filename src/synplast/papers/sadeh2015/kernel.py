@@ -3,8 +3,9 @@
 One call of :func:`run_block_sparse` simulates one block (the reference's
 ``network_simulator._net_sim_``): every state variable starts at 0, the feedforward input ``X``
 (int16 event counts, neuron x step) is given, and the weights ``W[pre, post]`` (mV, stored as
-:class:`SparseWeights`) are updated in place when ``plastic``.  Per step ``i``
-(spec §2.3-2.5; dt = 1 ms at the paper's values):
+:class:`SparseWeights`) are updated in place when ``plastic``.  Per step ``i`` (the reference's
+exact LIF integration with delta synapses and a one-step delay, then its voltage-based plasticity
+rule; dt = 1 ms at the paper's values):
 
 1. ``V[i] = B*V[i-1] + J_ffw*X[:, i] + sum_j S_j[i-1]*W[j, :]``   (``V[-1] = 0``, ``S[-1] = 0``)
 2. ``S[i] = V[i] > V_th``; spiking neurons are reset to ``V_reset`` in the same step.
@@ -20,7 +21,9 @@ One call of :func:`run_block_sparse` simulates one block (the reference's
    ``V[i]``, applied in this order:
 
    a. E rows (pre j < N_E): ``W += (LTD + LTP)`` where ``W != 0`` before the step (absorbing
-      zero, spec C6; with ``absorbing_zero=False`` every stored synapse is plastic), then
+      zero: the reference's mask makes an E synapse at 0 dead for ever, the quirk behind the
+      config flag ``legacy_absorbing_zero``, documented in ``docs/papers/sadeh2015.md``; with
+      ``absorbing_zero=False`` every stored synapse is plastic), then
       ``W = w_max if W >= w_max``, then ``W = w_min unless W > w_min`` (clip after the sum).
    b. I->E (pre j >= N_E, post k < N_E): ``W -= (LTP + LTD)``, no mask.
    c. I rows: ``W = w_max_inh if W <= w_max_inh``, then ``W = 0 unless W <= 0``.
@@ -30,15 +33,17 @@ with zero update never leave their bounds, so after one full clip at step 1 (wha
 whole-matrix clip does to an out-of-bounds W0) only touched entries are visited: LTD is
 event-driven over presynaptic spikes, LTP runs over the posts with a non-zero LTP factor.
 
-The kernel keeps only the structural synapses, in CSR (by pre) with a CSC index (by post): see
-:class:`SparseWeights`.  With the reference's unmasked I->E update (``legacy_ie_no_mask``, spec
-C6) the caller stores every I->E pair as a synapse (:func:`.protocol.structural_mask`), so the
-absent ones grow as in the reference; without it only existing I->E synapses are updated (the
-same at the paper's p_IE = 1).  The tests hold the kernel against a NumPy transliteration of the
+The kernel keeps only the structural synapses, stored by post (CSC) with a row index by pre:
+see :class:`SparseWeights`.  With the reference's unmasked I->E update (config flag
+``legacy_ie_no_mask``, a quirk documented in ``docs/papers/sadeh2015.md``) the caller stores
+every I->E pair as a synapse (:func:`.protocol.structural_mask`), so the absent ones grow as in
+the reference; without it only existing I->E synapses are updated (the same at the paper's
+p_IE = 1).  The tests hold the kernel against a NumPy transliteration of the
 reference simulator (identical raster, weights to round-off) and against closed forms.  It draws
 no random numbers and uses no threads.
 
-Float constants are passed as the tuple :meth:`SadehParams.kernel_constants`.
+Float constants are passed as the tuple :meth:`SadehParams.kernel_constants`.  Spikes are
+recorded with :mod:`synplast.kernels.spikes`.
 """
 
 from __future__ import annotations
@@ -48,28 +53,18 @@ import math
 import numpy as np
 from numba import njit
 
+from synplast.kernels.connectivity import group_indices
+from synplast.kernels.spikes import append_spike, new_spike_buffers, trim_spikes
 from synplast.kernels.traces import exponential_trace_step
 
 __all__ = ["SparseWeights", "run_block_sparse"]
 
 
 @njit(cache=True, nogil=True)
-def _append_spike(buf_n, buf_t, count, neuron, step):
-    """Append (neuron, step) to growable buffers; returns the (possibly new) buffers."""
-    if count == buf_n.shape[0]:
-        new_n = np.empty(2 * buf_n.shape[0], np.int32)
-        new_t = np.empty(2 * buf_t.shape[0], np.int32)
-        new_n[:count] = buf_n[:count]
-        new_t[:count] = buf_t[:count]
-        buf_n, buf_t = new_n, new_t
-    buf_n[count] = neuron
-    buf_t[count] = step
-    return buf_n, buf_t
-
-
-@njit(cache=True, nogil=True)
-def _membrane_step(V, V_old, X, i, rec, S, B, V_th, V_reset, J_ffw, buf_n, buf_t, count):
-    """Steps 1-2: integrate, threshold, reset; record spikes. Returns buffers and count."""
+def _membrane_step(V, V_old, X, i, rec, S, B, V_th, V_reset, J_ffw, buf_t, buf_n, count):
+    """Steps 1-2: integrate, threshold, reset; record spikes (step ``i``, neuron ``k``) with
+    :func:`synplast.kernels.spikes.append_spike`.  Returns the spike buffers
+    ``(buf_t, buf_n)`` and the count."""
     N = V.shape[0]
     for k in range(N):
         V_old[k] = V[k]
@@ -77,12 +72,12 @@ def _membrane_step(V, V_old, X, i, rec, S, B, V_th, V_reset, J_ffw, buf_n, buf_t
         if v > V_th:
             S[k] = 1
             v = V_reset
-            buf_n, buf_t = _append_spike(buf_n, buf_t, count, k, i)
+            buf_t, buf_n = append_spike(buf_t, buf_n, count, i, k)
             count += 1
         else:
             S[k] = 0
         V[k] = v
-    return buf_n, buf_t, count
+    return buf_t, buf_n, count
 
 
 @njit(cache=True, nogil=True)
@@ -130,7 +125,7 @@ def _post_factors(i, V, V_old, S_old, um, up, xb, ring, ubar, post_ltd, post_ltp
 
 @njit(cache=True, nogil=True)
 def _update_e(w, dw, mask_ok, w_min, w_max):
-    """E-row update: masked sum, then clip at w_max, then at w_min (spec §2.5, step a)."""
+    """E-row update: masked sum, then clip at w_max, then at w_min (step 3a above)."""
     if mask_ok:
         w += dw
     if w >= w_max:
@@ -142,13 +137,13 @@ def _update_e(w, dw, mask_ok, w_min, w_max):
 
 @njit(cache=True, nogil=True)
 def _update_ie(w, dw, w_max_inh):
-    """I->E update (no mask) and I-row clip (spec §2.5, steps b-c)."""
+    """I->E update (no mask) and I-row clip (steps 3b-c above)."""
     return _clip_i(w - dw, w_max_inh)
 
 
 @njit(cache=True, nogil=True)
 def _clip_i(w, w_max_inh):
-    """I-row clip: at w_max_inh from below, then at 0 from above (spec §2.5, step c)."""
+    """I-row clip: at w_max_inh from below, then at 0 from above (step 3c above)."""
     if w <= w_max_inh:
         w = w_max_inh
     if not w <= 0.0:
@@ -172,25 +167,26 @@ class SparseWeights:
     ``col_split[k]`` is the first I pre).  LTP, the dominant cost, then runs contiguously per
     active post.  ``row_ptr[j]:row_ptr[j+1]`` lists the synapses of pre ``j`` (``row_post``,
     ascending) and their positions ``row_pos`` in ``w``, for the recurrent input and LTD.
+
+    Duplicate ``(pre, post)`` entries stay distinct synapses, in their given order.  The index
+    arrays are built by :func:`synplast.kernels.connectivity.group_indices`.
     """
 
     def __init__(self, n, n_E, pre, post, w):
         pre = np.asarray(pre, np.int64)
         post = np.asarray(post, np.int64)
-        by_post = np.lexsort((pre, post))
         self.n = int(n)
+        # by post, pres ascending within a post (np.lexsort((pre, post)))
+        self.col_ptr, by_post = group_indices(post, self.n, within=pre)
         self.w = np.asarray(w, np.float64)[by_post].copy()
         self.col_pre = pre[by_post].astype(np.int32)
         col_post = post[by_post]
-        self.col_ptr = np.zeros(n + 1, np.int64)
-        np.cumsum(np.bincount(col_post, minlength=n), out=self.col_ptr[1:])
-        n_e_in = np.bincount(col_post[self.col_pre < n_E], minlength=n)
+        n_e_in = np.bincount(col_post[self.col_pre < n_E], minlength=self.n)
         self.col_split = self.col_ptr[:-1] + n_e_in
-        by_pre = np.lexsort((col_post, self.col_pre))
-        self.row_pos = by_pre.astype(np.int64)
-        self.row_post = col_post[by_pre].astype(np.int32)
-        self.row_ptr = np.zeros(n + 1, np.int64)
-        np.cumsum(np.bincount(self.col_pre, minlength=n), out=self.row_ptr[1:])
+        # stable grouping of the column order by pre: posts ascending within a pre, because the
+        # column order is sorted by post (np.lexsort((col_post, col_pre)))
+        self.row_ptr, self.row_pos = group_indices(self.col_pre, self.n)
+        self.row_post = col_post[self.row_pos].astype(np.int32)
 
     @classmethod
     def from_dense(cls, W, n_E, exists=None):
@@ -243,11 +239,13 @@ def run_block_sparse(
 
     ``X``: int16 (N, T) feedforward event counts.  ``plastic`` switches the rule on; the
     pathway flags ``plastic_EE``, ``plastic_EI``, ``plastic_IE`` switch it off per pathway.
-    ``absorbing_zero`` (``legacy_absorbing_zero``, spec C6): an E synapse at 0 stays at 0;
-    otherwise every stored E synapse is plastic.  ``ie_ltd_only`` drops the LTP term of I->E
-    synapses (``spont_inh_rule: ltd_only``, spec C4).  ``n_avg``: boxcar length of u-bar in
-    steps; ``consts``: :meth:`SadehParams.kernel_constants`.  Returns ``(neuron, step)`` int32
-    arrays of all spikes, in step order (neurons ascending within a step).
+    ``absorbing_zero`` (config flag ``legacy_absorbing_zero``, a quirk of the reference documented
+    in ``docs/papers/sadeh2015.md``): an E synapse at 0 stays at 0; otherwise every stored E
+    synapse is plastic.  ``ie_ltd_only`` drops the LTP term of I->E synapses (config option
+    ``spont_inh_rule: ltd_only`` of the spontaneous protocol, documented in the same page).
+    ``n_avg``: boxcar length of u-bar in steps; ``consts``:
+    :meth:`SadehParams.kernel_constants`.  Returns ``(neuron, step)`` int32 arrays of all
+    spikes, in step order (neurons ascending within a step).
     """
     flags = (plastic, plastic_EE, plastic_EI, plastic_IE, absorbing_zero, ie_ltd_only)
     return _run_block_sparse(*sw.kernel_arrays(), X, flags, n_E, n_avg, consts)
@@ -328,8 +326,7 @@ def _run_block_sparse(
     post_ltd = np.zeros(N)
     post_ltp = np.zeros(N)
     x_silent = np.zeros(N)
-    buf_n = np.empty(max(N * T // 64, 16), np.int32)
-    buf_t = np.empty(buf_n.shape[0], np.int32)
+    buf_t, buf_n = new_spike_buffers(max(N * T // 64, 16))
     count = 0
     for i in range(T):
         for k in range(N):
@@ -339,8 +336,8 @@ def _run_block_sparse(
                 for p in range(row_ptr[j], row_ptr[j + 1]):
                     rec[row_post[p]] += w[row_pos[p]]
         S_old[:] = S
-        buf_n, buf_t, count = _membrane_step(
-            V, V_old, X, i, rec, S, B, V_th, V_reset, J_ffw, buf_n, buf_t, count
+        buf_t, buf_n, count = _membrane_step(
+            V, V_old, X, i, rec, S, B, V_th, V_reset, J_ffw, buf_t, buf_n, count
         )
         if not plastic or i == 0:
             continue
@@ -393,4 +390,5 @@ def _run_block_sparse(
                         w_max_inh,
                         col_pre,
                     )
-    return buf_n[:count].copy(), buf_t[:count].copy()
+    steps, neurons = trim_spikes(buf_t, buf_n, count)
+    return neurons, steps.astype(np.int32)

@@ -1,4 +1,4 @@
-"""Metrics of Sadeh et al. (2015), exactly as spec §4 defines them.
+"""Metrics of Sadeh et al. (2015), as defined in docs/papers/sadeh2015.md ("Metrics").
 
 Weights are ``W[pre, post]`` in mV; POs are the fixed input POs (rad) unless stated.
 """
@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 #: 15-degree PO bins of the cardinal analysis: 0-15, 75-105, 165-180 deg are cardinal,
-#: 30-60 and 120-150 deg oblique (spec §4).
+#: 30-60 and 120-150 deg oblique.
 CARDINAL_BINS = (0, 5, 6, 11)
 OBLIQUE_BINS = (2, 3, 8, 9)
 
@@ -46,8 +46,9 @@ def mean_rates_Hz(neuron: np.ndarray, n_E: int, n: int, duration_ms: float) -> t
 
 
 def rate_text(n_spikes: int, n_pop: int, duration_ms: float, emulate_py2: bool) -> float:
-    """The rate printed in Fig. 1: ``round(x, 1)``; with ``emulate_py2`` (C3) the reference's
-    Python-2 ``len/ne`` integer division floors the count per neuron before dividing by time."""
+    """The rate printed in Fig. 1: ``round(x, 1)``; with ``emulate_py2`` (flag
+    ``emulate_py2_rate_text``, see docs/papers/sadeh2015.md) the reference's Python-2 ``len/ne``
+    integer division floors the count per neuron before dividing by time."""
     seconds = duration_ms / 1000.0
     if emulate_py2:
         return math.floor(n_spikes / n_pop) / seconds
@@ -64,7 +65,8 @@ def specificity_bins(W: np.ndarray, po: np.ndarray, n_E: int, mode: str = "legac
     """Fig. 3G: mean E->E weight in three |dPO| bins, over all ordered pairs incl. zeros and
     autapses.
 
-    ``legacy`` (C7): d = PO_pre - PO_post unwrapped; strict inequalities (pairs on an edge are
+    ``mode`` is the flag ``specificity_bins`` (see docs/papers/sadeh2015.md).  ``legacy`` (the
+    reference): d = PO_pre - PO_post unwrapped; strict inequalities (pairs on an edge are
     dropped): bin 1 |d| < pi/6 or > 5pi/6; bin 2 in (pi/6, pi/3) or (2pi/3, 5pi/6); bin 3 in
     (pi/3, pi/2) or (pi/2, 2pi/3).  ``folded``: min(|d|, pi - |d|) in [0, 30), [30, 60),
     [60, 90] deg.

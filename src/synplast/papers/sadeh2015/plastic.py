@@ -1,10 +1,10 @@
-"""Plastic stage of sadeh2015 (spec §2.6, §3): the learning blocks, then the optional protocols.
+"""Plastic stage of sadeh2015: the learning blocks, then the optional protocols.
 
 As the reference's ``network_run.py``: 40 plastic learning blocks from W0; then, when enabled,
 the spontaneous protocol (``spont_act``, 10 blocks of untuned input from Wf) and the cardinal
-protocol (``card_act``, 20 blocks from **W0**).  Writes W after every block (float32, C8), the
-exact final weights (float64, which the test stage uses) and every spike as a ragged list
-(int16 neuron, int16 step, block).
+protocol (``card_act``, 20 blocks from **W0**).  Writes W after every block (float32, where the
+reference pickles float64), the exact final weights (float64, which the test stage uses) and
+every spike as a ragged list (int16 neuron, int16 step within the block, block).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Protocol of Sadeh et al. (2015), one function per stage of the Methods (spec §2.6, §4).
+"""Protocols of Sadeh et al. (2015), one function each (as the reference's ``network_run.py``).
 
 - :func:`run_learning`: 40 plastic blocks of 20 random orientations x 100 ms, W carried over,
   all neuron and trace state reset at every block start (the short transient every 2 s is part
@@ -7,15 +7,15 @@
 - :func:`run_static_test`: one static block; the before (W0) and after (Wf) tests run on the
   same frozen input, as the reference's ``x_ap = np.copy(x_bp)``.
 - :func:`run_tuning`: static tuning curves, ``n_ori`` orientations x 1000 ms (not in the
-  reference code; spec §4).
+  reference code; defined in docs/papers/sadeh2015.md).
 - :func:`run_spontaneous`: 10 plastic blocks of untuned b/2 input starting from Wf.
 - :func:`run_cardinal`: 20 plastic blocks from **W0** with 0 and pi/2 over-represented.
 
 Every block runs on the event-driven kernel :func:`.kernel.run_block_sparse`, which the tests
 hold against a NumPy transliteration of the reference simulator (identical spike raster, weights
-to round-off).  The structural synapses it stores are ``W0 != 0`` plus, with
-``legacy_ie_no_mask`` (the reference's unmasked I->E update, spec C6), every I->E pair; at the
-paper's p_IE = 1 both are the same.
+to round-off).  The structural synapses it stores are ``W0 != 0`` plus, with the flag
+``legacy_ie_no_mask`` (the reference's unmasked I->E update; see docs/papers/sadeh2015.md),
+every I->E pair; at the paper's p_IE = 1 both are the same.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ class Spikes:
 
     @classmethod
     def concat(cls, per_block: list[tuple[np.ndarray, np.ndarray]]) -> Spikes:
-        """From ``[(neuron, step), ...]`` of consecutive blocks (C8: int16 neuron and step)."""
+        """From ``[(neuron, step), ...]`` of consecutive blocks (int16 neuron and step, to keep
+        the stored spikes small)."""
         if not per_block:
             empty = np.zeros(0, np.int16)
             return cls(empty, empty.copy(), empty.copy())
@@ -197,13 +198,14 @@ def run_spontaneous(p: SadehParams, W0: np.ndarray, Wf: np.ndarray, seed: int) -
 
     Input is untuned Poisson at ``spont_rate_factor * b`` (b/2) to every neuron.
 
-    C4: the reference calls ``_net_sim_(..., inh_ltd=1)``, an argument the simulator does not
-    have (a TypeError), so what it meant is unknown.  ``spont_inh_rule: standard`` (default)
+    The reference calls ``_net_sim_(..., inh_ltd=1)``, an argument the simulator does not
+    have (a TypeError), so what it meant is unknown (flag ``spont_inh_rule``, see
+    docs/papers/sadeh2015.md).  ``spont_inh_rule: standard`` (default)
     runs the ordinary rule on all pathways, i.e. what the reference computes once the unknown
     argument is dropped.  ``ltd_only`` is our reading of the name: during spontaneous activity
     the I->E synapses keep only their LTD term (inhibition can weaken, not strengthen).
     """
-    ltd_only = p.spont_inh_rule == "ltd_only"  # C4, flag spont_inh_rule
+    ltd_only = p.spont_inh_rule == "ltd_only"  # flag spont_inh_rule
     return _plastic_blocks(
         p,
         Wf,

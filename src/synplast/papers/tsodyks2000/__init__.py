@@ -4,7 +4,8 @@ A recurrent LIF network of 400 E and 100 I neurons with Tsodyks–Markram short-
 depression (E->E, I->E) and facilitation (E->I, I->I), driven only by constant heterogeneous
 background currents, self-organises into population spikes separated by quiet periods in which
 the depleted E->E resources recover.  The reference implementation is the Brian2 example
-``Tsodyks_Uziel_Markram_2000.py``; see ``shared/papers/tsodyks2000.md``.
+``Tsodyks_Uziel_Markram_2000.py``; the model, its quirk flags, figures and claims are described
+in ``docs/papers/tsodyks2000.md``.
 
 Stages: ``inputs`` draws the network; ``plastic`` is the 900 ms burn-in (there is no long-term
 plasticity) and writes the full network state; ``test`` restarts from that state and records.

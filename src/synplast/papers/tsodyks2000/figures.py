@@ -1,7 +1,8 @@
 """Figures of tsodyks2000, drawn from ``test`` stage files only (never re-simulated).
 
-- ``fig1``: the reference's Fig. 1 (spec §4): raster, net activity with an inset on one PS,
-  mean recovered fraction of E->E synapses; time relabelled so that the burn-in ends at 0.
+- ``fig1``: the paper's Fig. 1 as the Brian2 reference draws it: raster, net activity with an
+  inset on one PS (window: flag ``inset_window_ms``), mean recovered fraction of E->E synapses;
+  time relabelled so that the burn-in ends at 0.
 - ``ibi_vs_ib_spread``: inter-burst interval against the half-width of the background-current
   spread (a scenario beyond the seed), mean ± SD over seeds with every seed shown.
 
@@ -19,8 +20,10 @@ from synplast.stagefile import var_attrs
 
 
 def reference_net_activity(spike_time_ms, n_neurons, t_start_ms, t_stop_ms):
-    """Net activity exactly as the reference plots it (quirk Q9): ``np.histogram`` over edges
-    ``arange(start, stop, 1)``, whose last bin is closed and so merges two milliseconds."""
+    """Net activity exactly as the reference plots it: ``np.histogram`` over edges
+    ``arange(start, stop, 1)``, whose last bin is closed and so merges two milliseconds (a
+    quirk kept in the figure only; the metrics use half-open bins; see
+    docs/papers/tsodyks2000.md)."""
     edges = np.arange(t_start_ms, t_stop_ms, 1.0)
     counts, _ = np.histogram(spike_time_ms, bins=edges)
     return edges[:-1], counts / n_neurons

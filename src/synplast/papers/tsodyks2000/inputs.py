@@ -1,17 +1,23 @@
-"""Input generation: draw the network from the seed (spec §2.4–2.5, pipeline stage ``inputs``).
+"""Input generation: draw the network from the seed (pipeline stage ``inputs``).
 
 Everything random in the model is drawn here, from named streams of the run's seed:
 
-- ``ib``: background currents ``I_b ~ U(center - half_width, center + half_width)`` (E, then I);
-- ``net/<pathway>``: Bernoulli connectivity with probability ``p`` for every ordered pair,
-  autapses allowed in ``ee`` and ``ii`` unless ``allow_autapses`` is false (quirk Q4);
-- ``params/<pathway>``: per-synapse ``A``, ``U``, ``tau_rec``, ``tau_facil`` from normals with
-  SD = ``parameter_sd_fraction * |mean|`` truncated to the spec's bounds;
-- ``v0``: initial membrane potentials when ``v0_mode`` is ``uniform_0_15`` (quirk Q3).
+- ``ib``: background currents ``I_b ~ U(center - half_width, center + half_width)`` in mV
+  (E, then I); the half-width is the flag ``ib_half_width_mV``;
+- ``net/<pathway>``: Bernoulli connectivity with probability ``connection_probability`` for
+  every ordered (pre, post) pair, autapses allowed in ``ee`` and ``ii`` unless the flag
+  ``allow_autapses`` is false;
+- ``params/<pathway>``: per-synapse ``A`` (mV), ``U``, ``tau_rec`` and ``tau_facil`` (ms) from
+  normals with SD = ``parameter_sd_fraction * |mean|``, truncated to ``A`` within
+  ``A_bounds_factor`` times its mean, ``U`` within ``[U_min, U_max]``, and the time constants
+  at or above ``tau_min_ms``; depressing pathways get ``tau_facil = inf``;
+- ``v0``: initial membrane potentials ``U(0, 15)`` mV when the flag ``v0_mode`` is
+  ``uniform_0_15`` (otherwise all 0 mV, as Brian2).
 
-Synapses are stored pathway-major (ee, ei, ie, ii), each pathway in Brian2's (pre, post) order.
-Reference quirk Q6: the Brian2 script seeds only NumPy's global RNG, so its connectivity cannot
-be reproduced; these streams are the documented replacement.
+Synapses are stored pathway-major (ee, ei, ie, ii; Brian2 naming, ``ei`` is E->I), each pathway
+in Brian2's (pre, post) order.  The Brian2 script seeds only NumPy's global generator, so its
+connectivity cannot be reproduced; these seeded streams replace it.  Quirk flags and their
+alternatives: see docs/papers/tsodyks2000.md.
 """
 
 from __future__ import annotations

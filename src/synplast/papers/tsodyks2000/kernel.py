@@ -3,7 +3,8 @@
 One call advances the whole network (LIF neurons, Tsodyks–Markram synapses) by ``n_steps``
 clock steps of ``dt``, mutating the state arrays in place, so a run split into calls equals one
 continuous call value for value.  Within step ``n`` (time ``n dt``) the order is Brian2's
-default schedule ``start -> groups -> thresholds -> synapses -> resets`` (spec §2.6):
+default schedule ``start -> groups -> thresholds -> synapses -> resets``, the order of the
+reference Brian2 simulation:
 
 1. start: record the mean recovered fraction ``x`` over E->E synapses (start of the step);
 2. groups: each neuron's drive ``I_X = sum_syn A y`` from the current ``y`` (so a spike at step
@@ -14,7 +15,9 @@ default schedule ``start -> groups -> thresholds -> synapses -> resets`` (spec �
 5. resets: ``v = v_reset`` for those neurons.
 
 Units: ``v`` and drives in mV, ``A`` in mV, times in steps; the per-synapse propagators are
-precomputed for the step ``dt``.
+precomputed for the step ``dt``.  ``pre_indptr``/``pre_order`` and ``post_indptr``/``post_order``
+group the synapses by pre- and by postsynaptic neuron, in stored synapse order within a group
+(:func:`synplast.kernels.connectivity.synapse_index`).
 
 Each phase is a small ``@njit(parallel=True)`` function with a ``prange`` over neurons or
 synapses, called in schedule order from a serial loop over steps.  Every parallel loop is
@@ -29,6 +32,7 @@ import numpy as np
 from numba import njit, prange
 
 from synplast.kernels.lif import is_refractory, lif_exact_step
+from synplast.kernels.spikes import append_spike, new_spike_buffers, trim_spikes
 from synplast.kernels.stp import on_pre_depressing, on_pre_facilitating, propagate
 
 
@@ -153,14 +157,14 @@ def advance(
 ):
     """Advance the network by ``n_steps`` from ``start_step``, in place.
 
-    Returns ``(spike_step int64, spike_neuron int32, x_mean_ee float64[n_steps])``; the last is
-    empty unless ``record_x_mean``.
+    Returns ``(spike_step int64, spike_neuron int32, x_mean_ee float64[n_steps])``: the spikes
+    as a ragged array (:mod:`synplast.kernels.spikes`; clock steps, not ms, neurons ascending
+    within a step) and the mean E->E ``x`` at the start of each step, empty unless
+    ``record_x_mean``.
     """
     n_neurons = v.shape[0]
     spiked = np.zeros(n_neurons, dtype=np.bool_)
-    capacity = 1024
-    spike_step = np.empty(capacity, dtype=np.int64)
-    spike_neuron = np.empty(capacity, dtype=np.int32)
+    spike_step, spike_neuron = new_spike_buffers(1024)
     n_spikes = 0
     x_mean_ee = np.zeros(n_steps if record_x_mean else 0, dtype=np.float64)
     for offset in range(n_steps):
@@ -199,15 +203,7 @@ def advance(
         )
         for k in range(n_neurons):  # SpikeMonitor
             if spiked[k]:
-                if n_spikes == capacity:
-                    capacity *= 2
-                    grown_step = np.empty(capacity, dtype=np.int64)
-                    grown_neuron = np.empty(capacity, dtype=np.int32)
-                    grown_step[:n_spikes] = spike_step[:n_spikes]
-                    grown_neuron[:n_spikes] = spike_neuron[:n_spikes]
-                    spike_step = grown_step
-                    spike_neuron = grown_neuron
-                spike_step[n_spikes] = step
-                spike_neuron[n_spikes] = k
+                spike_step, spike_neuron = append_spike(spike_step, spike_neuron, n_spikes, step, k)
                 n_spikes += 1
-    return spike_step[:n_spikes].copy(), spike_neuron[:n_spikes].copy(), x_mean_ee
+    spike_step, spike_neuron = trim_spikes(spike_step, spike_neuron, n_spikes)
+    return spike_step, spike_neuron, x_mean_ee

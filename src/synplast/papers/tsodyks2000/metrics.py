@@ -1,4 +1,4 @@
-"""Population-spike metrics of a recording (spec §4, "Metrics for tests and summaries").
+"""Population-spike metrics of a recording (defined in docs/papers/tsodyks2000.md, "Metrics").
 
 - net activity ``a(t)``: spikes of all neurons per 1-ms half-open bin, divided by N;
 - population spikes (PS): local maxima of ``a`` above ``ps_threshold``, peaks closer than

@@ -1,8 +1,9 @@
-"""Plastic phase of tsodyks2000: the burn-in (spec §2.7, pipeline stage ``plastic``).
+"""Plastic phase of tsodyks2000: the burn-in (pipeline stage ``plastic``).
 
-The model has no long-term plasticity; this stage runs the ``burn_in_ms`` that removes the
-artificial synchronous start (v = v0, x = 1), records nothing (as the reference), and writes the
-full network state, from which the ``test`` stage resumes exactly.
+The model has no long-term plasticity; this stage runs the ``burn_in_ms`` (900 ms, as the
+Brian2 reference's first ``run``) that removes the artificial synchronous start (v = v0, x = 1),
+records no spikes (as the reference), and writes the full network state, from which the
+``test`` stage resumes exactly (a split run equals a continuous one value for value).
 """
 
 from __future__ import annotations

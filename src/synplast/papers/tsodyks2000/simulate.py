@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from synplast.kernels.connectivity import synapse_index
 from synplast.kernels.lif import NEVER_SPIKED, membrane_decay
 from synplast.kernels.stp import recovery_propagators
 from synplast.papers.tsodyks2000 import kernel
@@ -93,13 +94,6 @@ class NetworkState:
         )
 
 
-def _csr(index: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    order = np.argsort(index, kind="stable").astype(np.int64)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(index, minlength=n), out=indptr[1:])
-    return indptr, order
-
-
 def build_network(inputs: xr.Dataset, model: ModelParams) -> Network:
     """Precompute the kernel's constant arrays for the step ``model.dt_ms``."""
     dt = model.dt_ms
@@ -110,8 +104,8 @@ def build_network(inputs: xr.Dataset, model: ModelParams) -> Network:
         dt, model.tau_I_ms, tau_rec, two_state=model.synapse_model == "tm2"
     )
     n = model.n_neurons
-    pre_indptr, pre_order = _csr(inputs["syn_pre"].values, n)
-    post_indptr, post_order = _csr(inputs["syn_post"].values, n)
+    # stored synapse order within each group: the drive sums run in that order
+    index = synapse_index(inputs["syn_pre"].values, inputs["syn_post"].values, n)
     ee = np.flatnonzero(pathway == PATHWAYS.index("ee"))
     refractory = np.r_[
         np.full(model.n_exc, model.refractory_steps("E")),
@@ -131,10 +125,10 @@ def build_network(inputs: xr.Dataset, model: ModelParams) -> Network:
         coupling_y=coupling_y,
         decay_y=math.exp(-dt / model.tau_I_ms),
         decay_u=np.exp(-dt / tau_facil),
-        pre_indptr=pre_indptr,
-        pre_order=pre_order,
-        post_indptr=post_indptr,
-        post_order=post_order,
+        pre_indptr=index.pre_indptr,
+        pre_order=index.pre_order,
+        post_indptr=index.post_indptr,
+        post_order=index.post_order,
         ee_start=int(ee[0]) if ee.size else 0,
         ee_stop=int(ee[-1]) + 1 if ee.size else 0,
     )
