@@ -193,9 +193,9 @@ def read_stage(
 
     ``expected`` names provenance attributes and their required values (``paper=``,
     ``stage=``, ``scenario=``, ``seed=``; None: not checked).  Raises :class:`StageFileError`
-    (one line, naming the file) when the file is missing or unreadable, lacks a provenance attribute, has another
-    paper, stage, scenario or seed than expected, lacks one of ``variables``, or holds a NaN in
-    a variable not marked ``may_be_nan``.
+    (one line, naming the file) when the file is missing or unreadable, lacks a provenance
+    attribute, has another paper, stage, scenario or seed than expected, lacks one of
+    ``variables``, or holds a NaN in a variable not marked ``may_be_nan``.
     """
     path = Path(path)
     if not path.is_file():

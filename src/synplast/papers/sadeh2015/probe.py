@@ -4,8 +4,9 @@
 - tuning curves before and after (``n_ori`` orientations x ``tuning_duration_ms``, static
   weights, frozen per-orientation input) -> OSI and output PO of every neuron;
 - the metrics (defined in ``docs/papers/sadeh2015.md``): rates, sparseness, Fig. 3G bins
-  (legacy and folded), existing-synapse profiles, bidirectional surplus, weight-tuning correlation, specificity per block, E/I rates
-  per block, and, when the protocols ran, spontaneous stability and the cardinal effect.
+  (legacy and folded), existing-synapse profiles, bidirectional surplus, weight-tuning
+  correlation, specificity per block, E/I rates per block, and, when the protocols ran,
+  spontaneous stability and the cardinal effect.
 """
 
 from __future__ import annotations
