@@ -8,6 +8,7 @@ from any working directory.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -60,3 +61,27 @@ def assert_bad_config_stops_before_any_job(
     assert len(errors) == 1 and names in errors[0], done.stderr
     assert "Traceback" not in done.stderr
     assert not results.exists()
+
+
+COPIED = ("Snakefile", "workflow", "config", "profiles", "envs", "src", "pyproject.toml")
+
+
+def make_scratch_copy(repo: Path, target: Path) -> dict:
+    """Copy the workflow and package to ``target`` as a fresh git repository; returns the env
+    under which Python imports ``synplast`` from the copy."""
+    for name in COPIED:
+        source = repo / name
+        if source.is_dir():
+            shutil.copytree(
+                source, target / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+            )
+        else:
+            shutil.copy2(source, target / name)
+    (target / ".gitignore").write_text("results/\nlogs/\nbenchmarks/\n.snakemake/\n__pycache__/\n")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "init", "-q"], cwd=target, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=target, check=True)
+    subprocess.run([*git, "commit", "-qm", "scratch"], cwd=target, check=True)
+    env = os.environ.copy()
+    env["PYTHONPATH"] = str(target / "src")
+    return env

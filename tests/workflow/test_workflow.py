@@ -22,33 +22,12 @@ from synplast.provenance import file_sha256
 from synplast.stagefile import PROVENANCE_ATTRS, config_sha256, read_stage
 from tests.workflow.helpers import (
     assert_bad_config_stops_before_any_job,
+    make_scratch_copy,
     snakemake,
     synplast_cli,
 )
 
-COPIED = ("Snakefile", "workflow", "config", "profiles", "envs", "src", "pyproject.toml")
 SLURM_COMMANDS = ("sbatch", "srun", "squeue", "sacct", "scontrol", "sinfo", "scancel")
-
-
-def make_scratch_copy(repo: Path, target: Path) -> dict:
-    """Copy the workflow and package to ``target`` as a fresh git repository; returns the env
-    under which Python imports ``synplast`` from the copy."""
-    for name in COPIED:
-        source = repo / name
-        if source.is_dir():
-            shutil.copytree(
-                source, target / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
-            )
-        else:
-            shutil.copy2(source, target / name)
-    (target / ".gitignore").write_text("results/\nlogs/\nbenchmarks/\n.snakemake/\n__pycache__/\n")
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
-    subprocess.run([*git, "init", "-q"], cwd=target, check=True)
-    subprocess.run([*git, "add", "-A"], cwd=target, check=True)
-    subprocess.run([*git, "commit", "-qm", "scratch"], cwd=target, check=True)
-    env = os.environ.copy()
-    env["PYTHONPATH"] = str(target / "src")
-    return env
 
 
 @pytest.fixture(scope="module")
@@ -312,11 +291,13 @@ def test_edit_of_shared_stage_file_code_reruns_every_job(tiny_run):
             "tsodyks2000:\n  analysis: {ps_threshold: 0.06}\n",
             tsodyks_stage("test") | DOWNSTREAM,
         ),
-        # a model key of one scenario: only that scenario's chain
+        # a model key of one scenario: only that scenario's chain and what reads it
         (
             "tsodyks2000:\n  scenarios:\n    ib_0.375:\n      seeds: [1]\n"
             "      model: {ib_half_width_mV: 0.3}\n      protocol: {record_ms: 600.0}\n",
-            tsodyks_stage("inputs", "plastic", "test", scenarios=["ib_0.375"]) | DOWNSTREAM,
+            # (the claims read no ib_0.375 file, so they stay; its figure is redrawn)
+            tsodyks_stage("inputs", "plastic", "test", scenarios=["ib_0.375"])
+            | {("tsodyks2000", "*", "figure")},
         ),
         # the recording length: the burn-in (plastic) does not depend on it
         (

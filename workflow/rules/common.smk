@@ -63,7 +63,9 @@ def all_targets():
                 if not stage.optional:
                     targets += [
                         request_file(paper, request)
-                        for request in graph.stage_requests(config, paper, scenario, name)
+                        for request in graph.stage_requests(
+                            config, paper, scenario, name
+                        )
                     ]
         for figure in config[paper]["figures"]:
             requests = targets_module(paper).figure_requests(config, figure)

@@ -123,7 +123,7 @@ class SadehParams:
     def kernel_constants(self) -> tuple[float, ...]:
         """Float constants of the block kernels, in the order :mod:`.kernel` unpacks them.
 
-        The LTD amplitude carries the factor Delta = dt of the reference (spec C5) unless
+        The LTD amplitude carries the factor Delta = dt of the reference unless
         ``rescale_ltd_per_spike``; the LTP amplitude always carries Delta.
         """
         ltd_scale = self.A_LTD_per_mV * (1.0 if self.rescale_ltd_per_spike else self.dt_ms)

@@ -20,7 +20,7 @@ PATHWAY_SOURCE_TARGET = {"ee": ("E", "E"), "ei": ("E", "I"), "ie": ("I", "E"), "
 
 @dataclass(frozen=True)
 class PathwayParams:
-    """Means and bounds of one pathway's per-synapse parameters (spec §2.4)."""
+    """Means and bounds of one pathway's per-synapse parameters (``docs/papers/tsodyks2000.md``)."""
 
     A_mV: float
     U: float
@@ -47,11 +47,11 @@ class ModelParams:
     tau_refrac_exc_ms: float
     tau_refrac_inh_ms: float
     ib_center_mV: float
-    ib_half_width_mV: float  # quirk Q1: Brian2 +-0.5 mV; paper "0.05 mV"; NEST +-0.375 mV
-    v0_mode: str  # quirk Q3: "zero" (Brian2) or "uniform_0_15" (NEST)
+    ib_half_width_mV: float  # Brian2 +-0.5 mV; paper "0.05 mV"; NEST +-0.375 mV
+    v0_mode: str  # "zero" (Brian2) or "uniform_0_15" (NEST)
     connection_probability: float
-    allow_autapses: bool  # quirk Q4: Brian2 allows autapses in ee and ii
-    synapse_model: str  # quirk Q5: "tm3" (Brian2, with y) or "tm2" (NEST tsodyks2)
+    allow_autapses: bool  # Brian2 allows autapses in ee and ii
+    synapse_model: str  # "tm3" (Brian2, with y) or "tm2" (NEST tsodyks2)
     tau_I_ms: float
     parameter_sd_fraction: float
     A_bounds_factor: tuple[float, float]
