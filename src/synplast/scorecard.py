@@ -1,6 +1,7 @@
 """The scorecard: each paper's claims, the expectation, the measurement over seeds, a verdict.
 
-A paper's ``claims.evaluate`` returns :class:`ClaimResult` rows.  They are stored per paper in
+A paper's ``claims.evaluate`` returns :class:`~synplast.claimkit.ClaimResult` rows (built with
+the helpers of :mod:`synplast.claimkit`).  They are stored per paper in
 ``results/<paper>/claims.nc`` (a stage file with provenance, via :func:`claims_dataset`), and
 :func:`render` joins every paper's file into ``results/scorecard.md`` (for people) and
 ``results/scorecard.json`` (for programs), each row naming the file it came from.
@@ -13,32 +14,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
+from synplast.claimkit import ClaimResult, summary
 from synplast.stagefile import atomic_write_text, var_attrs
 
-
-@dataclass(frozen=True)
-class ClaimResult:
-    """One claim of one paper, measured over seeds."""
-
-    claim_id: str
-    statement: str
-    expectation: str
-    measure: str
-    units: str
-    seeds: Sequence[int]
-    values: Sequence[float]
-    passed: Sequence[bool]
-    note: str = field(default="")
-
-    @property
-    def verdict(self) -> str:
-        return "pass" if all(self.passed) and len(self.passed) > 0 else "fail"
+__all__ = ["ClaimResult", "claims_dataset", "render", "rows"]
 
 
 def claims_dataset(results: Sequence[ClaimResult]) -> xr.Dataset:
@@ -95,25 +79,6 @@ def claims_dataset(results: Sequence[ClaimResult]) -> xr.Dataset:
     )
 
 
-def _summary(values: np.ndarray) -> dict[str, float]:
-    finite = values[np.isfinite(values)]
-    if finite.size == 0:
-        return {
-            "mean": float("nan"),
-            "sd": float("nan"),
-            "min": float("nan"),
-            "max": float("nan"),
-            "n": 0,
-        }
-    return {
-        "mean": float(finite.mean()),
-        "sd": float(finite.std()),
-        "min": float(finite.min()),
-        "max": float(finite.max()),
-        "n": int(finite.size),
-    }
-
-
 def rows(claims: xr.Dataset, source: str) -> list[dict]:
     """Scorecard rows of one paper's claims Dataset."""
     out = []
@@ -130,7 +95,7 @@ def rows(claims: xr.Dataset, source: str) -> list[dict]:
                 "seeds": [int(s) for s in claims["seed"].values[mask]],
                 "values": [float(v) for v in claims["value"].values[i][mask]],
                 "seeds_passing": int(claims["passed"].values[i].sum()),
-                "summary": _summary(claims["value"].values[i]),
+                "summary": summary(claims["value"].values[i]),
                 "verdict": str(claims["verdict"].values[i]),
                 "note": str(claims["note"].values[i]),
                 "source": source,

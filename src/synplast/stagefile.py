@@ -93,12 +93,11 @@ def config_sha256(config: Mapping) -> str:
 
 
 def _numba_threads() -> int:
-    try:
-        import numba
+    """Numba threads the job ran with; 0 when it ran no Numba code (Numba never imported)."""
+    import sys
 
-        return int(numba.get_num_threads())
-    except Exception:  # pragma: no cover - numba is a hard dependency
-        return 0
+    numba = sys.modules.get("numba")
+    return int(numba.get_num_threads()) if numba is not None else 0
 
 
 def provenance_attrs(

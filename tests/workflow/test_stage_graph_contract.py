@@ -3,7 +3,8 @@
 A toy paper, registered in a scratch copy of the repository, declares what the coming papers
 need: two sub-models (one deterministic, one seeded), a second induction that starts from the
 state the first one left (a read across scenarios), and an optional cross-check stage with its
-own pip extra and conda environment that is outside ``all``.  The workflow is run on it for
+own pip extra and conda environment that is outside ``all``, and an optional scenario (a scale
+run that only a user naming its files builds).  The workflow is run on it for
 real, and the tests check paths, attributes, which jobs ``all`` plans, reruns after a code edit
 of one sub-model, and the one-line message when the optional stage's peer is not installed.
 """
@@ -193,6 +194,7 @@ FILES = {
             A_main: {submodel: A}
             B_first: {submodel: B, seeds: [1, 2]}
             B_second: {submodel: B, seeds: [1, 2], protocol: {start_from: B_first, rate: 2.0}}
+            B_large: {submodel: B, seeds: [1], optional: true, model: {n: 50}}
           figures:
             curve: {}
             cross: {}
@@ -260,6 +262,11 @@ def test_optional_stage_and_the_figure_reading_it_are_outside_all(toy):
     assert "Nothing to be done" in dry_run(work, env, "all")
     planned = dry_run(work, env, "results/toy/figures/cross.png")
     assert "results/toy/B_second/seed1/crosscheck.nc" in planned
+    # an optional scenario (a large scale run) too: outside all, built by naming its file
+    assert not (work / "results/toy/B_large").exists()
+    assert "results/toy/B_large/seed1/inputs.nc" in dry_run(
+        work, env, "results/toy/B_large/seed1/plastic.nc"
+    )
     assert "envs/toy_peer.yaml" not in planned or "conda" in planned
 
 

@@ -46,19 +46,23 @@ def figure_files(paper, figure):
 
 
 def is_optional(paper, requests):
-    """Whether any requested stage file is of an optional stage (then it is outside ``all``)."""
+    """Whether any requested stage file is of an optional stage or scenario (then the figure
+    reading it is outside ``all``)."""
     return any(
         graph.stage_of(config, paper, scenario, stage).optional
+        or config[paper]["scenarios"][scenario].get("optional", False)
         for scenario, _, stage in requests
     )
 
 
 def all_targets():
-    """The last non-optional stage files of every scenario, every figure that reads no optional
-    stage, every claims file and the scorecard."""
+    """Every stage file of every scenario, except optional stages and scenarios; every figure
+    that reads none of those; every claims file and the scorecard."""
     targets = []
     for paper in ENABLED:
-        for scenario in config[paper]["scenarios"]:
+        for scenario, entry in config[paper]["scenarios"].items():
+            if entry.get("optional", False):
+                continue
             for name, stage in graph.scenario_stages(config, paper, scenario).items():
                 if not stage.optional:
                     targets += [

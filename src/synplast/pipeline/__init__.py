@@ -76,11 +76,23 @@ def provenance_of_requests(requests) -> dict:
 
 
 def set_threads(threads: int) -> int:
-    """Use ``threads`` Numba threads (capped at what Numba was started with); returns it."""
-    import numba
+    """Use ``threads`` Numba threads (capped at what Numba can start); returns it.
 
-    threads = max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS))
-    numba.set_num_threads(threads)
+    Numba is not imported for this: a job that runs no Numba code (drawing inputs, a figure)
+    does not pay for loading it; the thread count then takes effect when Numba is imported.
+    """
+    import os
+    import sys
+
+    threads = max(1, int(threads))
+    numba = sys.modules.get("numba")
+    if numba is None:
+        limit = int(os.environ.get("NUMBA_NUM_THREADS") or os.cpu_count() or 1)
+        threads = min(threads, limit)
+        os.environ["NUMBA_NUM_THREADS"] = str(threads)
+    else:
+        threads = min(threads, numba.config.NUMBA_NUM_THREADS)
+        numba.set_num_threads(threads)
     return threads
 
 
