@@ -14,13 +14,14 @@ from synplast.claimkit import (
     at_least,
     below,
     between,
+    control_config,
     near,
     paired,
     per_seed,
     per_seed_claim,
     summary,
 )
-from synplast.scorecard import claims_dataset, rows
+from synplast.scorecard import claims_dataset, control_rows, rows
 
 NAN = float("nan")
 
@@ -77,12 +78,18 @@ def test_per_seed_claim_measures_and_judges_every_seed():
     )
     assert (result.seeds, result.passed, result.note) == ([1, 2, 5], [True, True, False], "n")
     assert result.values[:2] == [3.0, 1.0] and math.isnan(result.values[2])
-    assert result.verdict == "fail"
-    assert per_seed_claim("c", "s", "e", "m", "1", {1: 3.0}, float, above(2)).verdict == "pass"
+    assert result.verdict == "failed" and not result.holds
+    assert per_seed_claim("c", "s", "e", "m", "1", {1: 3.0}, float, above(2)).verdict == (
+        "reproduced"
+    )
+    evidence = "the reference shows 0.3"
+    assert (
+        per_seed_claim("c", "s", "e", "m", "1", {1: 1.0}, float, above(2), not_reproduced=evidence)
+    ).verdict == "not reproduced"
 
 
 def test_a_claim_without_seeds_fails():
-    assert per_seed_claim("c", "s", "e", "m", "1", {}, float, above(0)).verdict == "fail"
+    assert per_seed_claim("c", "s", "e", "m", "1", {}, float, above(0)).verdict == "failed"
 
 
 def test_summary_over_the_finite_values():
@@ -106,19 +113,77 @@ def test_claims_dataset_and_rows():
     assert list(ds["seed"].values) == [1, 2, 3]
     np.testing.assert_array_equal(ds["value"].values, [[1.0, NAN, 2.0], [NAN, 5.0, NAN]])
     np.testing.assert_array_equal(ds["passed"].values, [[1, 0, 1], [0, 0, 0]])
-    assert list(ds["verdict"].values) == ["pass", "fail"]
+    assert list(ds["verdict"].values) == ["reproduced", "failed"]
     ds.attrs.update(paper="p", code_sha256="c", config_sha256="k", git_commit="g")
     a, b = rows(ds, source="claims.nc")
     assert (a["seeds"], a["values"], a["seeds_passing"], a["verdict"]) == (
         [1, 3],
         [1.0, 2.0],
         2,
-        "pass",
+        "reproduced",
     )
     assert a["summary"] == summary([1.0, 2.0])
     assert (b["seeds"], b["note"], b["verdict"], b["source"]) == (
         [2],
         "only seed 2",
-        "fail",
+        "failed",
         "claims.nc",
     )
+
+
+def test_controls_record_which_claims_they_fail_and_whether_they_are_rejected():
+    right = [
+        ClaimResult("a", "A", "> 0", "x", "1", [1, 2], [1.0, 2.0], [True, True]),
+        ClaimResult("b", "B", "> 0", "y", "1", [1, 2], [1.0, 2.0], [True, True]),
+    ]
+    wrong = {
+        "static": [
+            ClaimResult("a", "A", "> 0", "x", "1", [1, 2], [1.0, -1.0], [True, False]),
+            ClaimResult("b", "B", "> 0", "y", "1", [1, 2], [1.0, 2.0], [True, True]),
+        ],
+        "careless": [
+            ClaimResult("a", "A", "> 0", "x", "1", [1, 2], [1.0, 2.0], [True, True]),
+            ClaimResult("b", "B", "> 0", "y", "1", [1, 2], [1.0, 2.0], [True, True]),
+        ],
+    }
+    specs = {
+        "static": {"scenario": "s", "aimed_at": ["a"], "description": "no STP"},
+        "careless": {"scenario": "c", "aimed_at": ["b"], "description": "passes all"},
+    }
+    ds = claims_dataset(right, wrong, specs)
+    np.testing.assert_array_equal(ds["control_holds"].values, [[0, 1], [1, 1]])
+    ds.attrs.update(paper="p", code_sha256="c", config_sha256="k", git_commit="g")
+    static, careless = control_rows(ds, source="claims.nc")
+    assert (static["fails"], static["rejected"]) == (["a"], True)
+    assert (careless["fails"], careless["rejected"]) == ([], False)
+    a, b = rows(ds, source="claims.nc")
+    assert (a["failed_by_controls"], b["failed_by_controls"]) == (["static"], [])
+
+
+def test_a_control_aimed_at_an_unknown_claim_is_an_error():
+    right = [ClaimResult("a", "A", "> 0", "x", "1", [1], [1.0], [True])]
+    with pytest.raises(ValueError, match="unknown claim"):
+        claims_dataset(
+            right, {"c": right}, {"c": {"scenario": "s", "aimed_at": ["zz"], "description": "d"}}
+        )
+
+
+def test_control_config_swaps_the_replaced_scenario_everywhere():
+    config = {
+        "p": {
+            "claims": {
+                "scenario": "main",
+                "other_scenario": "main",
+                "scenarios": ["main", "x"],
+                "wide": "x",
+                "controls": {"c": {"scenario": "wrong", "aimed_at": ["a"], "description": "d"}},
+            }
+        }
+    }
+    swapped = control_config(config, "p", "c")["p"]["claims"]
+    assert (swapped["scenario"], swapped["other_scenario"], swapped["scenarios"]) == (
+        "wrong",
+        "wrong",
+        ["wrong", "x"],
+    )
+    assert swapped["wide"] == "x" and config["p"]["claims"]["scenario"] == "main"

@@ -20,13 +20,20 @@ is usually a per-seed measurement compared with a threshold::
   thresholds (:class:`Threshold`); any callable ``criterion(value, data) -> bool`` works too,
   for criteria that need more of a seed's data than the reported value;
 - :func:`per_seed_claim` measures every seed and builds the :class:`ClaimResult`;
-- :func:`summary` is the mean, SD, min and max over seeds that the scorecard reports.
+- :func:`summary` is the mean, SD, min and max over seeds that the scorecard reports;
+- :func:`control_config` and :func:`evaluate_controls` re-measure every claim with a negative
+  control (a deliberately wrong model, declared in the paper's ``claims.controls`` config) in
+  place of the scenario it stands in for.
 
-A claim passes when its criterion holds for **every** seed.
+A claim holds when its criterion holds for **every** seed.  Its verdict is ``reproduced`` when
+it holds; ``not reproduced`` when it does not and the claim says why the reference model itself
+does not show it (``not_reproduced``: the measured evidence); otherwise ``failed``, the only
+verdict that is a defect of the replication.
 """
 
 from __future__ import annotations
 
+import copy
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,8 +41,14 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+VERDICTS = ("reproduced", "not reproduced", "failed")
+"""Verdicts of a claim; only ``failed`` is a defect."""
+
 __all__ = [
+    "VERDICTS",
     "ClaimResult",
+    "control_config",
+    "evaluate_controls",
     "Threshold",
     "above",
     "at_least",
@@ -64,10 +77,19 @@ class ClaimResult:
     values: Sequence[float]
     passed: Sequence[bool]
     note: str = field(default="")
+    not_reproduced: str = field(default="")
+    """Why the reference model itself does not show the claim (measured evidence), if so."""
+
+    @property
+    def holds(self) -> bool:
+        """The criterion holds in every seed (and at least one seed was measured)."""
+        return all(self.passed) and len(self.passed) > 0
 
     @property
     def verdict(self) -> str:
-        return "pass" if all(self.passed) and len(self.passed) > 0 else "fail"
+        if self.holds:
+            return "reproduced"
+        return "not reproduced" if self.not_reproduced else "failed"
 
 
 # ---------------------------------------------------------------------------- selection
@@ -184,6 +206,7 @@ def per_seed_claim(
     value: Callable[[T], float],
     criterion: Callable[[float, T], bool],
     note: str = "",
+    not_reproduced: str = "",
 ) -> ClaimResult:
     """Measure ``value(data)`` for every seed of ``by_seed`` and judge it by ``criterion``.
 
@@ -195,7 +218,16 @@ def per_seed_claim(
     values = [float(value(data)) for data in by_seed.values()]
     passed = [bool(criterion(v, data)) for v, data in zip(values, by_seed.values(), strict=True)]
     return ClaimResult(
-        claim_id, statement, expectation, measure, units, seeds, values, passed, note
+        claim_id,
+        statement,
+        expectation,
+        measure,
+        units,
+        seeds,
+        values,
+        passed,
+        note,
+        not_reproduced,
     )
 
 
@@ -217,4 +249,42 @@ def summary(values: Sequence[float] | np.ndarray) -> dict[str, float]:
         "min": float(finite.min()),
         "max": float(finite.max()),
         "n": int(finite.size),
+    }
+
+
+# ---------------------------------------------------------------------------- negative controls
+
+
+def control_config(config: Mapping, paper: str, control: str) -> dict:
+    """The config with negative control ``control`` in place of the scenario it replaces.
+
+    Every entry of ``<paper>.claims`` naming the replaced scenario (``replaces``, by default
+    the claims' main ``scenario``) names the control's scenario instead, so each claim is
+    measured on the wrong model exactly as it is on the right one.
+    """
+    claims = config[paper]["claims"]
+    spec = claims["controls"][control]
+    replaced = spec.get("replaces", claims["scenario"])
+    swapped = copy.deepcopy(dict(config))
+    section = swapped[paper]["claims"]
+    for key, value in section.items():
+        if key == "controls":
+            continue
+        if value == replaced:
+            section[key] = spec["scenario"]
+        elif isinstance(value, list):
+            section[key] = [spec["scenario"] if v == replaced else v for v in value]
+    return swapped
+
+
+def evaluate_controls(
+    evaluate: Callable[[Mapping, Mapping], list[ClaimResult]],
+    datasets: Mapping,
+    config: Mapping,
+    paper: str,
+) -> dict[str, list[ClaimResult]]:
+    """Every claim re-measured with each negative control of ``<paper>.claims.controls``."""
+    return {
+        control: evaluate(datasets, control_config(config, paper, control))
+        for control in config[paper]["claims"].get("controls", {})
     }

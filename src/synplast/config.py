@@ -199,7 +199,8 @@ def section_of(config: Mapping, paper: str, scenario: str) -> Mapping:
 
 
 def _check_scenario_references(paper: str, section: Mapping) -> None:
-    """Every ``*scenario`` / ``scenarios`` entry of ``figures`` and ``claims`` must exist."""
+    """Every ``*scenario`` / ``scenarios`` / ``replaces`` entry of ``figures`` and ``claims``
+    (with its negative controls) must name a defined scenario."""
     known = set(section.get("scenarios", {}))
     for part in ("figures", "claims"):
 
@@ -208,7 +209,7 @@ def _check_scenario_references(paper: str, section: Mapping) -> None:
                 for key, value in node.items():
                     here = (*path, key)
                     names = []
-                    if key.endswith("scenario") and isinstance(value, str):
+                    if (key.endswith("scenario") or key == "replaces") and isinstance(value, str):
                         names = [value]
                     elif key == "scenarios" and isinstance(value, list):
                         names = value

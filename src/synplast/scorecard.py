@@ -6,27 +6,36 @@ the helpers of :mod:`synplast.claimkit`).  They are stored per paper in
 :func:`render` joins every paper's file into ``results/scorecard.md`` (for people) and
 ``results/scorecard.json`` (for programs), each row naming the file it came from.
 
-A claim passes when its criterion holds for **every** seed; the measurement is reported as the
-mean, SD, min and max over seeds.
+A claim holds when its criterion holds for **every** seed; the measurement is reported as the
+mean, SD, min and max over seeds.  The verdict is ``reproduced``, ``not reproduced`` (the
+reference model itself does not show it; the evidence is given) or ``failed`` (a defect).
+Each paper's negative controls (deliberately wrong models) are re-measured on every claim: a
+control is rejected when it fails every claim it is aimed at; a claim that no control fails is
+listed as such.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
-from synplast.claimkit import ClaimResult, summary
+from synplast.claimkit import VERDICTS, ClaimResult, summary
 from synplast.stagefile import atomic_write_text, var_attrs
 
-__all__ = ["ClaimResult", "claims_dataset", "render", "rows"]
+__all__ = ["ClaimResult", "claims_dataset", "control_rows", "render", "rows"]
 
 
-def claims_dataset(results: Sequence[ClaimResult]) -> xr.Dataset:
-    """The claims of one paper as a Dataset (claim x seed)."""
+def claims_dataset(
+    results: Sequence[ClaimResult],
+    controls: Mapping[str, Sequence[ClaimResult]] | None = None,
+    control_specs: Mapping[str, Mapping] | None = None,
+) -> xr.Dataset:
+    """The claims of one paper as a Dataset (claim x seed), with, per negative control, which
+    claims hold on it (control x claim) and which it is aimed at."""
     seeds = sorted({s for r in results for s in r.seeds})
     value = np.full((len(results), len(seeds)), np.nan)
     passed = np.zeros((len(results), len(seeds)), dtype=np.int8)
@@ -42,7 +51,7 @@ def claims_dataset(results: Sequence[ClaimResult]) -> xr.Dataset:
             var_attrs("1", long_name),
         )
 
-    return xr.Dataset(
+    ds = xr.Dataset(
         {
             "statement": text([r.statement for r in results], "the claim"),
             "expectation": text(
@@ -52,7 +61,11 @@ def claims_dataset(results: Sequence[ClaimResult]) -> xr.Dataset:
             "measure": text([r.measure for r in results], "what is measured"),
             "measure_units": text([r.units for r in results], "units of the measurement"),
             "note": text([r.note for r in results], "remarks"),
-            "verdict": text([r.verdict for r in results], "pass or fail"),
+            "verdict": text([r.verdict for r in results], "reproduced, not reproduced or failed"),
+            "not_reproduced": text(
+                [r.not_reproduced for r in results],
+                "why the reference model itself does not show the claim (evidence), if so",
+            ),
             "value": (
                 ("claim", "seed"),
                 value,
@@ -77,6 +90,47 @@ def claims_dataset(results: Sequence[ClaimResult]) -> xr.Dataset:
             ),
         },
     )
+    return _with_controls(ds, results, controls or {}, control_specs or {})
+
+
+def _with_controls(ds, results, controls, specs) -> xr.Dataset:
+    """Add the negative controls' variables (none when the paper declares no control)."""
+    names = list(controls)
+    claim_ids = [r.claim_id for r in results]
+    holds = np.zeros((len(names), len(claim_ids)), dtype=np.int8)
+    aimed = np.zeros((len(names), len(claim_ids)), dtype=np.int8)
+    for i, name in enumerate(names):
+        measured = {r.claim_id: r for r in controls[name]}
+        unknown = sorted(set(specs[name]["aimed_at"]) - set(claim_ids))
+        if unknown:
+            raise ValueError(f"control {name} is aimed at unknown claim(s) {', '.join(unknown)}")
+        for j, claim in enumerate(claim_ids):
+            holds[i, j] = int(claim in measured and measured[claim].holds)
+            aimed[i, j] = int(claim in specs[name]["aimed_at"])
+    ds = ds.assign_coords(
+        control=("control", np.asarray(names, dtype=object), var_attrs("1", "negative control"))
+    )
+    ds["control_scenario"] = (
+        ("control",),
+        np.asarray([specs[n]["scenario"] for n in names], dtype=object),
+        var_attrs("1", "scenario of the control (a deliberately wrong model)"),
+    )
+    ds["control_description"] = (
+        ("control",),
+        np.asarray([specs[n]["description"] for n in names], dtype=object),
+        var_attrs("1", "what is wrong with the control model"),
+    )
+    ds["control_holds"] = (
+        ("control", "claim"),
+        holds,
+        var_attrs("1", "the claim holds in every seed of the control (1) or not (0)"),
+    )
+    ds["control_aimed_at"] = (
+        ("control", "claim"),
+        aimed,
+        var_attrs("1", "the control is aimed at the claim: it must fail it (1) or not (0)"),
+    )
+    return ds
 
 
 def rows(claims: xr.Dataset, source: str) -> list[dict]:
@@ -97,11 +151,48 @@ def rows(claims: xr.Dataset, source: str) -> list[dict]:
                 "seeds_passing": int(claims["passed"].values[i].sum()),
                 "summary": summary(claims["value"].values[i]),
                 "verdict": str(claims["verdict"].values[i]),
+                "not_reproduced": str(claims["not_reproduced"].values[i]),
+                "failed_by_controls": [
+                    str(c)
+                    for c, h in zip(
+                        claims["control"].values,
+                        claims["control_holds"].values[:, i] if "control_holds" in claims else [],
+                        strict=False,
+                    )
+                    if not h
+                ],
                 "note": str(claims["note"].values[i]),
                 "source": source,
                 "code_sha256": claims.attrs["code_sha256"],
                 "config_sha256": claims.attrs["config_sha256"],
                 "git_commit": claims.attrs["git_commit"],
+            }
+        )
+    return out
+
+
+def control_rows(claims: xr.Dataset, source: str) -> list[dict]:
+    """Scorecard rows of one paper's negative controls: which claims each fails, and whether it
+    is rejected (fails every claim it is aimed at)."""
+    out = []
+    if "control" not in claims.coords:
+        return out
+    ids = [str(c) for c in claims["claim"].values]
+    for i, control in enumerate(claims["control"].values):
+        holds = claims["control_holds"].values[i].astype(bool)
+        aimed = claims["control_aimed_at"].values[i].astype(bool)
+        fails = [claim for claim, h in zip(ids, holds, strict=True) if not h]
+        aimed_at = [claim for claim, a in zip(ids, aimed, strict=True) if a]
+        out.append(
+            {
+                "paper": claims.attrs["paper"],
+                "control": str(control),
+                "scenario": str(claims["control_scenario"].values[i]),
+                "description": str(claims["control_description"].values[i]),
+                "aimed_at": aimed_at,
+                "fails": fails,
+                "rejected": all(claim in fails for claim in aimed_at),
+                "source": source,
             }
         )
     return out
@@ -113,17 +204,26 @@ def _fmt(value: float) -> str:
     return f"{value:.3g}"
 
 
-def render(all_rows: list[dict], markdown_path: str | Path, json_path: str | Path) -> None:
-    """Write the scorecard as Markdown and JSON (each atomically)."""
-    passed = sum(row["verdict"] == "pass" for row in all_rows)
+def render(
+    all_rows: list[dict],
+    markdown_path: str | Path,
+    json_path: str | Path,
+    controls: Sequence[dict] = (),
+) -> None:
+    """Write the scorecard (claims, then negative controls) as Markdown and JSON, atomically."""
+    counts = {verdict: sum(row["verdict"] == verdict for row in all_rows) for verdict in VERDICTS}
     lines = [
         "# synplast scorecard",
         "",
-        f"{passed} of {len(all_rows)} claims pass. A claim passes when its criterion holds "
-        "for every seed; the measurement is mean ± SD [min, max] over seeds.",
+        f"{len(all_rows)} claims: {counts['reproduced']} reproduced, "
+        f"{counts['not reproduced']} not reproduced (the reference model itself does not show "
+        f"them; evidence given), {counts['failed']} failed (a defect of the replication). A "
+        "claim holds when its criterion holds for every seed; the measurement is mean ± SD "
+        "[min, max] over seeds.",
         "",
-        "| paper | claim | expectation | measurement | seeds passing | verdict |",
-        "|---|---|---|---|---|---|",
+        "| paper | claim | expectation | measurement | seeds passing | verdict "
+        "| failed by controls |",
+        "|---|---|---|---|---|---|---|",
     ]
     for row in all_rows:
         s = row["summary"]
@@ -132,12 +232,48 @@ def render(all_rows: list[dict], markdown_path: str | Path, json_path: str | Pat
             f"{row['measure']}: {_fmt(s['mean'])} ± {_fmt(s['sd'])} "
             f"[{_fmt(s['min'])}, {_fmt(s['max'])}]{units}"
         )
+        verdict = f"**{row['verdict']}**"
+        if row["not_reproduced"] and row["verdict"] != "reproduced":
+            verdict += f": {row['not_reproduced']}"
+        failed_by = ", ".join(row["failed_by_controls"]) or "none"
         lines.append(
             f"| {row['paper']} | {row['statement']} | {row['expectation']} | {measurement} | "
-            f"{row['seeds_passing']}/{len(row['seeds'])} | **{row['verdict']}** |"
+            f"{row['seeds_passing']}/{len(row['seeds'])} | {verdict} | {failed_by} |"
         )
+    lines += _control_lines(all_rows, controls)
     lines += ["", "Sources (trace any of them with `synplast trace FILE`):", ""]
     for source in sorted({row["source"] for row in all_rows}):
         lines.append(f"- `{source}`")
     atomic_write_text(markdown_path, "\n".join(lines) + "\n")
-    atomic_write_text(json_path, json.dumps({"claims": all_rows}, indent=2, allow_nan=True) + "\n")
+    document = {"claims": all_rows, "controls": list(controls)}
+    atomic_write_text(json_path, json.dumps(document, indent=2, allow_nan=True) + "\n")
+
+
+def _control_lines(all_rows: list[dict], controls: Sequence[dict]) -> list[str]:
+    """The negative-controls section of the Markdown scorecard."""
+    lines = [
+        "",
+        "## Negative controls",
+        "",
+        "Deliberately wrong models that a careless replication could be, measured on every "
+        "claim. A control is rejected when it fails every claim it is aimed at.",
+        "",
+        "| paper | control | what is wrong | aimed at | claims it fails | rejected |",
+        "|---|---|---|---|---|---|",
+    ]
+    for c in controls:
+        lines.append(
+            f"| {c['paper']} | {c['control']} (`{c['scenario']}`) | {c['description']} | "
+            f"{', '.join(c['aimed_at'])} | {', '.join(c['fails']) or 'none'} | "
+            f"**{'yes' if c['rejected'] else 'NO'}** |"
+        )
+    unguarded = [
+        f"{row['paper']}.{row['claim']}" for row in all_rows if not row["failed_by_controls"]
+    ]
+    lines += [
+        "",
+        "Claims that no control fails (no wrong model shows that they have power): "
+        + (", ".join(unguarded) if unguarded else "none")
+        + ".",
+    ]
+    return lines

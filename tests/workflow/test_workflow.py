@@ -161,7 +161,7 @@ def test_tiny_run_writes_every_output_with_provenance(tiny_run):
         assert (work / f"results/tsodyks2000/figures/fig1.{ext}").stat().st_size > 0
     assert "| tsodyks2000 |" in (work / "results/scorecard.md").read_text()
     rows = json.loads((work / "results/scorecard.json").read_text())["claims"]
-    assert {row["verdict"] for row in rows} <= {"pass", "fail"}
+    assert {row["verdict"] for row in rows} <= {"reproduced", "not reproduced", "failed"}
     assert sum(row["paper"] == "tsodyks2000" for row in rows) == 7
 
 

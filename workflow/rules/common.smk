@@ -11,6 +11,7 @@ from pathlib import Path
 from synplast.config import ConfigError, validate_config
 from synplast.papers import REGISTRY
 from synplast.pipeline import graph
+from synplast.pipeline.claims import claim_requests
 from synplast.stagefile import config_sha256
 
 REPO = Path(workflow.current_basedir).parents[1]
@@ -106,7 +107,7 @@ def figure_inputs(wildcards):
 
 
 def claim_inputs(wildcards):
-    requests = targets_module(wildcards.paper).claim_requests(config)
+    requests = claim_requests(config, wildcards.paper)
     return [request_file(wildcards.paper, request) for request in requests]
 
 
