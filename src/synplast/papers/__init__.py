@@ -22,5 +22,6 @@ to :data:`REGISTRY`.  ``tests/test_conformance.py`` checks that a registered pap
 REGISTRY: tuple[str, ...] = (
     "tsodyks2000",
     "sadeh2015",
+    "sweeney2017",
 )
 """Every paper the workflow knows, in scorecard order."""

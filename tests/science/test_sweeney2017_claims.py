@@ -1,0 +1,63 @@
+"""sweeney2017 claims at paper scale (5 inputs, 50 outputs, 2.5 million steps) over the main
+config's seeds, and the negative controls that must fail them.
+
+The stage files are made exactly as the workflow makes them (``tests.science.helpers.
+run_chain``), the claims are those the workflow measures (``synplast.papers.sweeney2017.claims.
+evaluate``, whose docstrings derive every tolerance from the model), and the controls are
+re-measured as the claims rule does (``synplast.claimkit.evaluate_controls``).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from synplast.claimkit import evaluate_controls
+from synplast.papers.sweeney2017 import claims
+from synplast.pipeline.claims import claim_requests
+from tests.science.helpers import assert_holds_in_every_seed, run_chain
+
+PAPER = "sweeney2017"
+
+
+@pytest.fixture(scope="module")
+def datasets(main_config, tmp_path_factory):
+    """The ``test`` Datasets the claims and their controls read, simulated for every seed."""
+    folder = tmp_path_factory.mktemp(PAPER)
+    return {
+        (scenario, seed, stage): run_chain(main_config, PAPER, scenario, seed, folder)
+        for scenario, seed, stage in claim_requests(main_config, PAPER)
+    }
+
+
+@pytest.fixture(scope="module")
+def measured(main_config, datasets):
+    return {result.claim_id: result for result in claims.evaluate(datasets, main_config)}
+
+
+def test_every_claim_is_measured(measured):
+    assert list(measured) == [claim.__name__ for claim in claims.CLAIMS]
+
+
+@pytest.mark.parametrize("claim", [claim.__name__ for claim in claims.CLAIMS])
+def test_claim_is_reproduced_in_every_seed(main_config, measured, claim):
+    assert_holds_in_every_seed(measured[claim], [1, 2, 3, 4, 5])
+
+
+def test_every_control_fails_every_claim_it_is_aimed_at(main_config, datasets):
+    controls = main_config[PAPER]["claims"]["controls"]
+    assert controls, "the paper declares negative controls"
+    for name, results in evaluate_controls(claims.evaluate, datasets, main_config, PAPER).items():
+        holding = {r.claim_id for r in results if r.holds}
+        wrongly = holding & set(controls[name]["aimed_at"])
+        assert not wrongly, f"control {name} passes the claims it is aimed at: {wrongly}"
+
+
+def test_diffusive_domains_match_the_reference_figure_scale(datasets, main_config):
+    """The reference notebook's figure shows about 14 domain boundaries among 50 outputs; the
+    seeds' boundaries lie within a factor of two of that (the figure is one unseeded run)."""
+    boundaries = [
+        int(ds["domain_boundaries"])
+        for (scenario, _, _), ds in datasets.items()
+        if scenario == main_config[PAPER]["claims"]["scenario"]
+    ]
+    assert all(7 <= b <= 28 for b in boundaries), boundaries
