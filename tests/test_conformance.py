@@ -12,6 +12,7 @@ For each paper in ``synplast.papers.REGISTRY``:
   workflow runs, and every stage file declares units and long names for every variable and
   holds the variables its module lists;
 - every figure and the claims of its config are produced from those files;
+- it declares negative controls aimed at its own claims;
 - its science tests go through the workflow's functions (``run_stage`` or the paper's stage
   functions, and ``claims.evaluate``), not through copies of them.
 """
@@ -183,6 +184,20 @@ def test_every_figure_and_the_claims_are_produced_by_the_small_config(small_runs
         assert {Path(p).suffix for p in outputs} == {".nc", ".png", ".pdf"}
     claims = evaluate_claims(paper, config=config, output=root / paper / "claims.nc", root=root)
     assert read_stage(claims, stage="claims").sizes["claim"] > 0
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_paper_declares_negative_controls_aimed_at_its_own_claims(paper):
+    """Every paper has at least one negative control (a wrong model its claims must reject),
+    aimed only at claims the paper measures; the science tests assert the rejection."""
+    config = load_config("config.yaml")
+    controls = config[paper]["claims"]["controls"]
+    assert controls, f"{paper} declares no negative control"
+    claims = importlib.import_module(graph.paper_module(paper, "claims"))
+    known = {claim.__name__ for claim in claims.CLAIMS}
+    for name, control in controls.items():
+        assert set(control["aimed_at"]) <= known, (name, set(control["aimed_at"]) - known)
+        assert control["scenario"] in config[paper]["scenarios"]
 
 
 def _calls(tree: ast.AST) -> set[str]:

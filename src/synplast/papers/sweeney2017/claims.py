@@ -54,22 +54,34 @@ def _correlation_contrast(ds) -> float:
     return float(corr[0] - corr[-1])
 
 
+def _domains(datasets: dict, config: dict, key: str, claim_id: str, statement: str):
+    """Adjacent agreement above the chance bound ``c + 3 sigma`` in every seed of the
+    scenario ``claims.<key>`` (shared by the domain claims)."""
+    return per_seed_claim(
+        claim_id,
+        statement,
+        "adjacent outputs sharing a preference: more than chance + 3 SD "
+        "(chance = sum of squared preference fractions)",
+        "agreement of adjacent outputs minus (chance + 3 SD)",
+        "1",
+        per_seed(datasets, _scenario(config, key)),
+        _excess_agreement,
+        at_least(0.0),
+    )
+
+
 def diffusive_domains(datasets: dict, config: dict) -> ClaimResult:
     """Diffusive BCM: neighbouring outputs share their preferred input.
 
     The fraction of adjacent outputs with the same preferred input exceeds the chance bound
     ``c + 3 sigma`` (module docstring) in every seed.
     """
-    return per_seed_claim(
+    return _domains(
+        datasets,
+        config,
+        "scenario",
         "diffusive_domains",
         "Diffusive BCM gives spatially contiguous receptive-field domains",
-        "adjacent outputs sharing a preference: more than chance + 3 SD "
-        "(chance = sum of squared preference fractions)",
-        "agreement of adjacent outputs minus (chance + 3 SD)",
-        "1",
-        per_seed(datasets, _scenario(config, "scenario")),
-        _excess_agreement,
-        at_least(0.0),
     )
 
 
@@ -186,15 +198,12 @@ def standard_all_selective(datasets: dict, config: dict) -> ClaimResult:
 def fixed_update_keeps_domains(datasets: dict, config: dict) -> ClaimResult:
     """With the reference's double update corrected (half the diffusive learning rate), the
     domains still form: adjacent agreement above the chance bound, as for the published rule."""
-    return per_seed_claim(
+    return _domains(
+        datasets,
+        config,
+        "fixed_scenario",
         "fixed_update_keeps_domains",
         "With the single (corrected) update, diffusive BCM still forms domains",
-        "adjacent outputs sharing a preference: more than chance + 3 SD",
-        "agreement of adjacent outputs minus (chance + 3 SD)",
-        "1",
-        per_seed(datasets, _scenario(config, "fixed_scenario")),
-        _excess_agreement,
-        at_least(0.0),
     )
 
 
