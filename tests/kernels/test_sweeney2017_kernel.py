@@ -30,10 +30,11 @@ def reference_params(main_config, **overrides):
     return replace(params, n_steps=N_STEPS, sample_every_steps=1000, **overrides)
 
 
-def reference_run(p, W0, D, epochs, n_steps):
+def reference_run(p, W0, D, epochs, n_steps, x0=None, y0=None):
     """The reference's per-step update, transliterated (column vectors, as the module)."""
     n_out, n_in = W0.shape
-    x, y = np.zeros((n_in, 1)), np.zeros((n_out, 1))
+    x = np.zeros((n_in, 1)) if x0 is None else x0.reshape(n_in, 1).copy()
+    y = np.zeros((n_out, 1)) if y0 is None else y0.reshape(n_out, 1).copy()
     W, theta = W0.copy(), np.full((n_out, 1), p.theta0)
     top = p.r_max - p.r0
     for j in range(n_steps):
@@ -67,8 +68,10 @@ def reference_run(p, W0, D, epochs, n_steps):
     return x.ravel(), y.ravel(), W, theta.ravel()
 
 
-def kernel_run(p, W0, D, epochs, n_steps):
-    x, y, W = np.zeros(W0.shape[1]), np.zeros(W0.shape[0]), W0.copy()
+def kernel_run(p, W0, D, epochs, n_steps, x0=None, y0=None):
+    x = np.zeros(W0.shape[1]) if x0 is None else x0.copy()
+    y = np.zeros(W0.shape[0]) if y0 is None else y0.copy()
+    W = W0.copy()
     theta, ou = np.full(W0.shape[0], p.theta0), np.zeros(W0.shape[1])
     consts = np.array(
         [p.dt_tau, p.r0, p.r_max, p.H_min, p.H_max, p.alpha_per_step, p.y0,
@@ -111,6 +114,20 @@ CASES = {
         "eta_theta_per_step": 1e-3,
     },
     "standard with weight decay": {"averaging": "none", "weight_decay_lambda": 0.9999},
+    "outer, single update": {"averaging": "outer", "legacy_double_update": False},
+    "both, double update": {"averaging": "both"},
+    "standard, threshold from the averaged rate": {"averaging": "none", "spatial_theta": True},
+    "decay at the bounds, standard": {
+        "averaging": "none",
+        "alpha_per_step": 1e-5,
+        "eta_theta_per_step": 1e-3,
+        "weight_decay_lambda": 0.9999,
+    },
+    "decay at the bounds, inner": {
+        "alpha_per_step": 1e-5,
+        "eta_theta_per_step": 1e-3,
+        "weight_decay_lambda": 0.9999,
+    },
 }
 
 
@@ -128,6 +145,44 @@ def test_kernel_equals_reference_transliteration(main_config, overrides):
     if p.alpha_per_step > 1e-5:
         # the case reaches both clips: some weight sits at 0, some at W_max
         assert (W == 0).any() and (p.W_max == W).any()
+
+
+@pytest.mark.parametrize("averaging", ["none", "inner"])
+def test_negative_rates_are_rectified_after_the_output_update(main_config, averaging):
+    """From negative starting rates (reachable with noisy drive) the rectification and the
+    transfer function's lower branch act; the kernel still equals the reference."""
+    p = reference_params(
+        main_config, averaging=averaging, alpha_per_step=1e-5, eta_theta_per_step=1e-3
+    )
+    W0, D, epochs = network(p)
+    rng = np.random.default_rng(7)
+    x0, y0 = rng.normal(0, 2, p.n_inputs), rng.normal(0, 2, p.n_outputs)
+    x_ref, y_ref, W_ref, theta_ref = reference_run(p, W0, D, epochs, 50, x0, y0)
+    x, y, W, theta, _ = kernel_run(p, W0, D, epochs, 50, x0, y0)
+    for got, want in ((x, x_ref), (y, y_ref), (W, W_ref), (theta, theta_ref)):
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-13)
+
+
+@pytest.mark.parametrize("sigma_d", [0.025, 0.1])
+@pytest.mark.parametrize("sqrt2", [True, False])
+def test_diffusion_kernel_equals_the_reference_construction(sigma_d, sqrt2):
+    """Periodic distances (on the unit square's diagonal, or on the ring), the normal density
+    divided by its maximum, plus the identity: as the reference builds it, with scipy."""
+    from scipy import stats
+
+    positions = np.sort(np.random.default_rng(5).random(50))
+    n = positions.size
+    distances = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            a, b = positions[i], positions[j]
+            delta = min(abs(a - b), abs(a + 1.0 - b), abs(b + 1.0 - a))
+            distances[i, j] = np.sqrt(2 * delta**2) if sqrt2 else delta
+    density = stats.norm.pdf(distances, 0.0, sigma_d)
+    expected = density / np.max(density) + np.eye(n)
+    got = inputs.diffusion_kernel(positions, sigma_d, 1.0, sqrt2)
+    np.testing.assert_allclose(got, expected, rtol=1e-13, atol=1e-15)
+    assert np.array_equal(got, got.T) and np.all(np.diag(got) == 2.0)
 
 
 def test_snapshots_are_taken_after_the_update_of_every_sampled_step(main_config):
