@@ -1,7 +1,7 @@
 """Conformance of every registered paper to the project's contract: the check that a new paper
 is complete.
 
-For each paper in ``synplast.papers.REGISTRY``:
+For each paper in ``synplast.registry.REGISTRY``:
 
 - it has a package with a ``stages`` module, a schema file, a config section, a docs page,
   kernel and science tests;
@@ -27,8 +27,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from synplast.papers import REGISTRY
 from synplast.pipeline import graph
+from synplast.registry import REGISTRY
 from tests.conftest import REPO, load_config
 
 PAPERS = list(REGISTRY)

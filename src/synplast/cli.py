@@ -200,8 +200,8 @@ def describe_stages(config: dict, papers: list[str], out=None) -> None:
 
 
 def _run(args, config: dict) -> int:
-    from synplast.papers import REGISTRY
     from synplast.pipeline import figure_stem
+    from synplast.registry import REGISTRY
 
     root = config["results_dir"]
     if args.command == "stages":

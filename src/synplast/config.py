@@ -56,7 +56,7 @@ def _read_yaml(path: Path) -> dict:
 def _joined(schema_path: Path) -> tuple[dict, Registry]:
     """The top-level schema with one ``$ref`` per registered paper, and the registry of every
     schema file next to it (``common.schema.yaml``, ``papers/*.schema.yaml``)."""
-    from synplast.papers import REGISTRY
+    from synplast.registry import REGISTRY
 
     folder = schema_path.parent
     resources = []
@@ -148,7 +148,7 @@ def validate_config(config: dict, schema_path: str | Path) -> dict:
     against the same schema (an override is held to the same types and ranges as a default),
     then by the paper's cross-key check.  Returns ``config``.
     """
-    from synplast.papers import REGISTRY
+    from synplast.registry import REGISTRY
 
     schema_path = Path(schema_path).resolve()
     schema, registry = _joined(schema_path)

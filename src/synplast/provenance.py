@@ -78,9 +78,15 @@ def _imported_modules(path: Path, module: str) -> set[str]:
     return closure
 
 
+NOT_HASHED = frozenset({"synplast.registry"})
+"""Modules left out of code hashes: the list of registered papers is no code a stage runs, and
+registering a paper must not rerun the jobs of the others."""
+
+
 @functools.cache
 def code_files(*modules: str) -> tuple[Path, ...]:
-    """All source files the given ``synplast`` modules run, transitively, sorted."""
+    """All source files the given ``synplast`` modules run, transitively, sorted (without the
+    modules of :data:`NOT_HASHED`)."""
     pending = list(modules)
     seen: dict[str, Path] = {}
     while pending:
@@ -91,7 +97,9 @@ def code_files(*modules: str) -> tuple[Path, ...]:
         if path is None:
             raise ValueError(f"not a synplast module: {module!r}")
         seen[module] = path
-        pending.extend(m for m in _imported_modules(path, module) if m not in seen)
+        pending.extend(
+            m for m in _imported_modules(path, module) if m not in seen and m not in NOT_HASHED
+        )
     return tuple(sorted(set(seen.values())))
 
 

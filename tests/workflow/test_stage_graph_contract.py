@@ -217,7 +217,7 @@ def toy(repo, tmp_path_factory):
         path = work / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip())
-    registry = work / "src/synplast/papers/__init__.py"
+    registry = work / "src/synplast/registry.py"
     registry.write_text(
         registry.read_text().replace('    "sadeh2015",\n', '    "sadeh2015",\n    "toy",\n')
     )

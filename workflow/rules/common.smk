@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from synplast.config import ConfigError, validate_config
-from synplast.papers import REGISTRY
+from synplast.registry import REGISTRY
 from synplast.pipeline import graph
 from synplast.pipeline.claims import claim_requests
 from synplast.stagefile import config_sha256

@@ -16,12 +16,6 @@ A paper package holds:
   ``docs/papers/<paper>.md``.
 
 Adding a paper: create its package, schema file, config section and tests, then add one line
-to :data:`REGISTRY`.  ``tests/test_conformance.py`` checks that a registered paper is complete.
+to ``REGISTRY`` in :mod:`synplast.registry`.  ``tests/test_conformance.py`` checks that a
+registered paper is complete.
 """
-
-REGISTRY: tuple[str, ...] = (
-    "tsodyks2000",
-    "sadeh2015",
-    "sweeney2017",
-)
-"""Every paper the workflow knows, in scorecard order."""

@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from synplast.papers import REGISTRY
+from synplast.registry import REGISTRY
 
 DEFAULT_CONDA_ENV = "envs/synplast.yaml"
 """Conda environment of every stage that does not name its own (path from the repo root)."""

@@ -29,7 +29,8 @@ MIN_CORRELATION_CONTRAST = 0.25
 MIN_SELECTIVITY_FRACTION = 0.5
 MIN_PREFERRED_FRACTION = 0.95
 MAX_BOUNDARY_RATIO = 0.5
-MAX_STABILISATION_FRACTION = 0.8
+STABLE_THRESHOLD_TIMES = 10.0
+UNFINISHED_FRACTION = 0.8
 
 
 def _scenario(config: dict, key: str) -> str:
@@ -158,6 +159,34 @@ def standard_no_short_range_correlation(datasets: dict, config: dict) -> ClaimRe
     )
 
 
+def _n_steps(config: dict, key: str) -> int:
+    return scenario_config(config, PAPER, _scenario(config, key))["protocol"]["n_steps"]
+
+
+def _unfinished_outputs(by_seed: dict, n_steps: int, selective) -> str:
+    """Evidence that unselective outputs are still converging when the run ends: every failing
+    seed's preferences still change in the run's last fifth (else empty: a real failure)."""
+    notes = []
+    for seed, ds in by_seed.items():
+        if selective(float(ds["selectivity"].min()), ds):
+            continue
+        last_change = int(ds["stabilisation_step"]) / n_steps
+        if last_change < UNFINISHED_FRACTION:
+            return ""
+        worst = int(ds["selectivity"].argmin())
+        notes.append(
+            f"seed {seed}: output {worst} (selectivity {float(ds['selectivity'][worst]):.2f}, "
+            f"top weight {float(ds['preferred_weight'][worst]):.2f}) while preferences still "
+            f"change at {last_change:.0%} of the run"
+        )
+    if not notes:
+        return ""
+    return (
+        "the published run ends before every output has converged: " + "; ".join(notes) + " "
+        "(the kernel equals the reference update to round-off, so the reference run does too)"
+    )
+
+
 def _all_selective(datasets: dict, config: dict, key: str, label: str) -> ClaimResult:
     """Every output selective, its preferred weight at the bound (shared by two claims)."""
 
@@ -166,6 +195,7 @@ def _all_selective(datasets: dict, config: dict, key: str, label: str) -> ClaimR
         preferred_ok = float(ds["preferred_weight"].min()) >= MIN_PREFERRED_FRACTION * w_max
         return value >= MIN_SELECTIVITY_FRACTION * w_max and preferred_ok
 
+    by_seed = per_seed(datasets, _scenario(config, key))
     return per_seed_claim(
         f"{label}_all_selective",
         f"{label.capitalize()} BCM: every output becomes selective, its preferred weight at W_max",
@@ -173,9 +203,10 @@ def _all_selective(datasets: dict, config: dict, key: str, label: str) -> ClaimR
         f"weight >= {MIN_PREFERRED_FRACTION} W_max",
         "least selectivity over outputs",
         "1",
-        per_seed(datasets, _scenario(config, key)),
+        by_seed,
         lambda ds: float(ds["selectivity"].min()),
         selective,
+        not_reproduced=_unfinished_outputs(by_seed, _n_steps(config, key), selective),
     )
 
 
@@ -185,13 +216,17 @@ def diffusive_all_selective(datasets: dict, config: dict) -> ClaimResult:
     The sliding threshold makes BCM competitive: one input per output wins and is driven to the
     clip at W_max while the others decay to 0, so the difference of the two largest weights
     exceeds half the bound (the spec's selectivity threshold) and the winner lies within 5 %
-    of the bound (it dips below the clip only while its input is not stimulated).
+    of the bound (it dips below the clip only while its input is not stimulated).  An output
+    can still be switching between two inputs when the published run ends; the verdict is then
+    "not reproduced", with the seeds whose preferences still change in the last fifth of the
+    run as evidence.
     """
     return _all_selective(datasets, config, "scenario", "diffusive")
 
 
 def standard_all_selective(datasets: dict, config: dict) -> ClaimResult:
-    """Standard BCM: every output selective (same criterion as the diffusive claim)."""
+    """Standard BCM: every output selective (same criterion and evidence as the diffusive
+    claim)."""
     return _all_selective(datasets, config, "standard_scenario", "standard")
 
 
@@ -208,19 +243,26 @@ def fixed_update_keeps_domains(datasets: dict, config: dict) -> ClaimResult:
 
 
 def fixed_update_stabilises(datasets: dict, config: dict) -> ClaimResult:
-    """The corrected rule learns at half the rate, so it converges later; preferences must
-    still stop changing in the first 80 % of the run, so the final fields are learned ones."""
+    """The corrected rule learns at half the rate, so it converges later; its preferences must
+    still stop changing before the end: unchanged over the last ``STABLE_THRESHOLD_TIMES``
+    threshold time constants (``1 / eta_theta`` steps, the slowest time scale of the rate and
+    threshold dynamics), long enough for the sliding threshold to relax many times without a
+    switch."""
     scenario = _scenario(config, "fixed_scenario")
-    n_steps = scenario_config(config, PAPER, scenario)["protocol"]["n_steps"]
+    params = scenario_config(config, PAPER, scenario)
+    tau_theta_steps = 1.0 / params["model"]["eta_theta_per_step"]
+    n_steps = params["protocol"]["n_steps"]
+    latest = 1.0 - STABLE_THRESHOLD_TIMES * tau_theta_steps / n_steps
     return per_seed_claim(
         "fixed_update_stabilises",
         "With the single update, preferences stop changing before the end of the run",
-        f"last change of any preference before {MAX_STABILISATION_FRACTION:.0%} of the run",
+        f"no preference change in the last {STABLE_THRESHOLD_TIMES:g} threshold time "
+        f"constants: last change before {latest:.0%} of the run",
         "last preference change / run length",
         "1",
         per_seed(datasets, scenario),
         lambda ds: int(ds["stabilisation_step"]) / n_steps,
-        below(MAX_STABILISATION_FRACTION),
+        below(latest),
     )
 
 
