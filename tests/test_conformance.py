@@ -223,6 +223,22 @@ def test_science_tests_go_through_the_workflow_functions(paper):
         assert "evaluate" in calls or "evaluate_claims" in calls, path
 
 
+@pytest.mark.parametrize("paper", PAPERS)
+def test_code_hashes_cover_the_paper_but_not_the_registry(paper):
+    """A stage's code hash covers its paper's modules and the shared code, never the registry
+    of papers (registering a new paper must rerun no job of the others) and never another
+    paper's modules."""
+    from synplast.provenance import code_files
+
+    for stage in graph.declaration(paper).all_stages().values():
+        files = code_files("synplast.pipeline.stage", graph.paper_module(paper, stage.module))
+        names = {path.relative_to(REPO / "src").as_posix() for path in files}
+        assert "synplast/registry.py" not in names
+        assert f"synplast/papers/{paper}/{stage.module.replace('.', '/')}.py" in names
+        others = {p for p in PAPERS if p != paper}
+        assert not any(name.split("/")[2] in others for name in names if "/papers/" in name)
+
+
 OUTSIDE_REFERENCE = re.compile(r"§|spec \d|shared/papers|\b[QC]\d{1,2}\b")
 
 
