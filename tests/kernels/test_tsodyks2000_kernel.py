@@ -4,6 +4,7 @@ against closed-form spike times, and for exact restartability and determinism.""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numba
 import numpy as np
@@ -77,13 +78,16 @@ def network(main_config):
     return make_inputs(params, seed=3), ModelParams.from_config(params["model"]), params
 
 
-def test_kernel_reproduces_numpy_transliteration_of_brian2_schedule(network):
-    """Identical spike raster and state equal to round-off over 600 ms of paper-scale network
-    (several population spikes: the start at v = 0 is synchronous)."""
+@pytest.mark.parametrize(("dt_ms", "n_steps"), [(1.0, 600), (0.1, 2500)])
+def test_kernel_reproduces_numpy_transliteration_of_brian2_schedule(network, dt_ms, n_steps):
+    """Identical spike raster and state equal to round-off over the first 600 ms (dt = 1 ms)
+    or 250 ms (dt = 0.1 ms, the flag dt_ms's sensitivity step) of paper-scale network: the
+    start at v = 0 is synchronous, so both windows hold population spikes."""
     inputs, model, _ = network
-    ref_spikes, ref_x_mean, ref_v, ref_x, ref_y, ref_u = reference_step_run(inputs, model, 600)
+    model = replace(model, dt_ms=dt_ms)
+    ref_spikes, ref_x_mean, ref_v, ref_x, ref_y, ref_u = reference_step_run(inputs, model, n_steps)
     state = initial_state(inputs)
-    steps, neurons, x_mean = advance(build_network(inputs, model), state, 600, True)
+    steps, neurons, x_mean = advance(build_network(inputs, model), state, n_steps, True)
     assert len(ref_spikes) > 500
     np.testing.assert_array_equal(np.c_[steps, neurons], ref_spikes)
     np.testing.assert_allclose(x_mean, ref_x_mean, rtol=0, atol=1e-12)
@@ -110,20 +114,25 @@ def lone_neurons(bias_mV: float, model: ModelParams) -> xr.Dataset:
     )
 
 
+@pytest.mark.parametrize(("dt_ms", "refractory_steps"), [(1.0, (3, 2)), (0.1, (30, 20))])
 @pytest.mark.parametrize("bias_mV", [17.0, 20.0, 25.0])
-def test_spike_times_and_refractory_clamp_match_closed_form(main_config, bias_mV):
-    """From v = 0 towards I_b, the first spike comes after ceil(τ ln(I_b/(I_b-θ))) updates;
-    afterwards v is frozen for ref_steps - 1 steps (3 ms E, 2 ms I) and re-integrates from
-    v_reset, crossing θ after ceil(τ ln((I_b - v_reset)/(I_b - θ))) updates."""
-    model_cfg = dict(main_config["tsodyks2000"]["model"], n_exc=1, n_inh=1)
+def test_spike_times_and_refractory_clamp_match_closed_form(
+    main_config, bias_mV, dt_ms, refractory_steps
+):
+    """From v = 0 towards I_b, the first spike comes after ceil((τ/dt) ln(I_b/(I_b-θ))) updates;
+    afterwards v is frozen for ref_steps - 1 steps (3 ms E, 2 ms I: 3 and 2 steps at dt = 1 ms,
+    30 and 20 at dt = 0.1 ms) and re-integrates from v_reset, crossing θ after
+    ceil((τ/dt) ln((I_b - v_reset)/(I_b - θ))) updates."""
+    model_cfg = dict(main_config["tsodyks2000"]["model"], n_exc=1, n_inh=1, dt_ms=dt_ms)
     model = ModelParams.from_config(model_cfg)
+    assert (model.refractory_steps("E"), model.refractory_steps("I")) == refractory_steps
     inputs = lone_neurons(bias_mV, model)
     state = initial_state(inputs)
-    steps, neurons, _ = advance(build_network(inputs, model), state, 400, False)
-    tau, theta, reset = model.tau_mem_ms, model.v_thresh_mV, model.v_reset_mV
+    steps, neurons, _ = advance(build_network(inputs, model), state, model.steps(200.0), False)
+    tau, theta, reset = model.tau_mem_ms / dt_ms, model.v_thresh_mV, model.v_reset_mV
     first = math.ceil(tau * math.log(bias_mV / (bias_mV - theta))) - 1
     rise = math.ceil(tau * math.log((bias_mV - reset) / (bias_mV - theta)))
-    for neuron, ref_steps in ((0, 3), (1, 2)):
+    for neuron, ref_steps in zip((0, 1), refractory_steps, strict=True):
         times = steps[neurons == neuron]
         assert times[0] == first
         np.testing.assert_array_equal(np.diff(times), ref_steps - 1 + rise)

@@ -1,20 +1,25 @@
 """Figures of tsodyks2000, drawn from ``test`` stage files only (never re-simulated).
 
 - ``fig1``: the paper's Fig. 1 as the Brian2 reference draws it: raster, net activity with an
-  inset on one PS (window: flag ``inset_window_ms``), mean recovered fraction of E->E synapses;
+  inset on one PS (window: flag ``inset_window_ms``, default the reference's [1220, 1260] ms;
+  null centres it on the first full PS), mean recovered fraction of E->E synapses;
   time relabelled so that the burn-in ends at 0.
-- ``ibi_vs_ib_spread``: inter-burst interval against the half-width of the background-current
-  spread (a scenario beyond the seed), mean ± SD over seeds with every seed shown.
+- ``ibi_vs_ib_spread``: burst rate, mean inter-burst interval and its CV against the
+  half-width of the background-current spread (a scenario beyond the seed), mean ± SD over
+  seeds with every seed shown; bursts at the claims' participation level.
 
 Each function returns ``(Figure, Dataset)``: the Dataset holds exactly the plotted numbers.
 """
 
 from __future__ import annotations
 
+import warnings
+
 import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 
+from synplast.papers.tsodyks2000 import metrics
 from synplast.plotting import apply_style
 from synplast.stagefile import var_attrs
 
@@ -30,6 +35,8 @@ def reference_net_activity(spike_time_ms, n_neurons, t_start_ms, t_stop_ms):
 
 
 def _inset_window(test: xr.Dataset, window_ms, burn_in_ms):
+    """The inset window after the burn-in: ``window_ms`` as given (default the reference's
+    [1220, 1260]), or for null a 40 ms window centred on the first full PS."""
     if window_ms is not None:
         return tuple(window_ms)
     full = test["ps_peak_time_ms"].values[test["ps_full"].values.astype(bool)]
@@ -108,41 +115,84 @@ def fig1(datasets: dict, options: dict) -> tuple[plt.Figure, xr.Dataset]:
     return fig, data
 
 
+def _burst_statistics(test: xr.Dataset, level: float) -> tuple[float, float, float, float]:
+    """(bursts per s, mean inter-burst interval in s, CV of the intervals, full PS per s) of
+    one recording; bursts are the PS with participation above ``level``."""
+    peaks = test["ps_peak_time_ms"].values
+    bursts = metrics.bursts(peaks, test["ps_participation"].values, level)
+    duration_s = float(test["record_stop_ms"] - test["record_start_ms"]) / 1000.0
+    ibi = float(np.diff(bursts).mean() / 1000.0) if bursts.size > 1 else np.nan
+    full = int(test["ps_full"].values.astype(bool).sum())
+    return bursts.size / duration_s, ibi, metrics.interval_cv(bursts), full / duration_s
+
+
+def _nan_mean_sd(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and SD over seeds (axis 1) of the finite values; NaN where a row has none."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(values, 1), np.nanstd(values, 1)
+
+
 def ibi_vs_ib_spread(datasets: dict, options: dict) -> tuple[plt.Figure, xr.Dataset]:
-    """Mean inter-burst interval against the I_b half-width, every seed and mean ± SD."""
+    """Burst rate, mean inter-burst interval and its CV against the I_b half-width, every seed
+    and mean ± SD; bursts at the claims' participation level (``burst_participation``), with the
+    rate of all full PS (partial events included) for contrast."""
     apply_style()
     widths = options["half_widths_mV"]
     scenarios = options["scenarios"]
+    level = float(options["burst_participation"])
     seeds = sorted({seed for (_, seed, _) in datasets})
-    ibi = np.full((len(scenarios), len(seeds)), np.nan)
-    rate = np.full_like(ibi, np.nan)
+    shape = (len(scenarios), len(seeds))
+    rate, ibi, cv, full_rate = (np.full(shape, np.nan) for _ in range(4))
     for (scenario, seed, _), test in datasets.items():
         i, j = scenarios.index(scenario), seeds.index(seed)
-        ibi[i, j] = float(test["ibi_mean_s"])
-        rate[i, j] = float(test["full_ps_rate_Hz"])
-    fig, axes = plt.subplots(1, 2, figsize=(7, 3))
-    for j in range(len(seeds)):
-        axes[0].plot(widths, ibi[:, j], "o", color="0.6", ms=3)
-        axes[1].plot(widths, rate[:, j], "o", color="0.6", ms=3)
-    axes[0].errorbar(widths, np.nanmean(ibi, 1), np.nanstd(ibi, 1), color="k", capsize=3)
-    axes[1].errorbar(widths, np.nanmean(rate, 1), np.nanstd(rate, 1), color="k", capsize=3)
-    axes[0].set_ylabel("Mean inter-burst interval (s)")
-    axes[1].set_ylabel("Full population spikes per s")
+        rate[i, j], ibi[i, j], cv[i, j], full_rate[i, j] = _burst_statistics(test, level)
+    fig, axes = plt.subplots(1, 3, figsize=(10, 3))
+    handles = []
+    for ax, values in zip(axes, (rate, ibi, cv), strict=True):
+        for j in range(len(seeds)):
+            ax.plot(widths, values[:, j], "o", color="0.6", ms=3)
+        mean, sd = _nan_mean_sd(values)
+        handles.append(ax.errorbar(widths, mean, sd, color="k", capsize=3))
+    (full_line,) = axes[0].plot(
+        widths, _nan_mean_sd(full_rate)[0], "s--", color="0.4", mfc="none", ms=4, lw=0.8
+    )
+    axes[0].legend(
+        [handles[0], full_line],
+        [f"bursts (participation > {level:g})", "all full PS"],
+        frameon=False,
+        fontsize="small",
+    )
+    axes[0].set_ylabel("Bursts per s")
+    axes[1].set_ylabel("Mean inter-burst interval (s)")
+    axes[2].set_ylabel("CV of inter-burst intervals")
     for ax in axes:
         ax.set_xlabel("I_b half-width (mV)")
         ax.set_xticks(widths, [f"{w:g}" for w in widths])
     fig.tight_layout()
+    dims = ("half_width_mV", "seed")
     data = xr.Dataset(
         {
+            "burst_rate_Hz": (dims, rate, var_attrs("Hz", "bursts per second")),
             "ibi_mean_s": (
-                ("half_width_mV", "seed"),
+                dims,
                 ibi,
-                var_attrs("s", "mean inter-burst interval of full PS", may_be_nan=True),
+                var_attrs("s", "mean interval between bursts", may_be_nan=True),
+            ),
+            "ibi_cv": (
+                dims,
+                cv,
+                var_attrs("1", "CV of the intervals between bursts", may_be_nan=True),
             ),
             "full_ps_rate_Hz": (
-                ("half_width_mV", "seed"),
-                rate,
-                var_attrs("Hz", "full population spikes per second"),
+                dims,
+                full_rate,
+                var_attrs("Hz", "full population spikes per second (partial events included)"),
+            ),
+            "burst_participation": (
+                (),
+                level,
+                var_attrs("1", "participation above which a PS counts as a burst"),
             ),
         },
         coords={

@@ -8,7 +8,10 @@
 - inter-burst intervals between successive full PS;
 - resources: depletion of the mean E->E recovered fraction at each full PS (mean over the
   pre-window minus the minimum shortly after the peak) and the time constant of an exponential
-  recovery fitted between successive full PS.
+  recovery fitted between successive full PS;
+- bursts at a participation level (the claims fix one level, ``claims.burst_participation``):
+  their rate, intervals and the coefficient of variation of the intervals, and the fraction of
+  the available E->E resources one presynaptic spike releases at a burst.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import OptimizeWarning, curve_fit
+from scipy.optimize import OptimizeWarning, brentq, curve_fit
 from scipy.signal import find_peaks
 
 
@@ -86,16 +89,91 @@ def interval_stats_s(peak_time_ms) -> dict[str, float]:
     }
 
 
-def resource_depletion(time_ms, x_mean, peak_time_ms, pre_window_ms, post_window_ms):
-    """Per PS: mean of x̄ over ``[peak + pre[0], peak + pre[1])`` minus min of x̄ within
-    ``post_window_ms`` after the peak; NaN where the windows leave the recording."""
+def resource_levels(time_ms, x_mean, peak_time_ms, pre_window_ms, post_window_ms):
+    """Per PS ``(x_pre, x_min, t_min_ms)``: the mean of x̄ over ``[peak + pre[0], peak + pre[1])``,
+    the minimum of x̄ within ``post_window_ms`` after the peak and its time; NaN where the windows
+    leave the recording."""
     time_ms = np.asarray(time_ms)
-    out = np.full(len(peak_time_ms), np.nan)
+    x_mean = np.asarray(x_mean, dtype=np.float64)
+    x_pre, x_min, t_min = (np.full(len(peak_time_ms), np.nan) for _ in range(3))
     for i, t in enumerate(peak_time_ms):
         pre = (time_ms >= t + pre_window_ms[0]) & (time_ms < t + pre_window_ms[1])
         post = (time_ms >= t) & (time_ms <= t + post_window_ms)
         if pre.any() and post.any() and t + post_window_ms <= time_ms[-1]:
-            out[i] = x_mean[pre].mean() - x_mean[post].min()
+            x_pre[i] = x_mean[pre].mean()
+            x_min[i] = x_mean[post].min()
+            t_min[i] = time_ms[post][np.argmin(x_mean[post])]
+    return x_pre, x_min, t_min
+
+
+def resource_depletion(time_ms, x_mean, peak_time_ms, pre_window_ms, post_window_ms):
+    """Per PS: mean of x̄ over ``[peak + pre[0], peak + pre[1])`` minus min of x̄ within
+    ``post_window_ms`` after the peak; NaN where the windows leave the recording."""
+    x_pre, x_min, _ = resource_levels(time_ms, x_mean, peak_time_ms, pre_window_ms, post_window_ms)
+    return x_pre - x_min
+
+
+def bursts(peak_time_ms, participation, level):
+    """Peak times (ms) of the PS whose participation exceeds ``level``."""
+    peak_time_ms = np.asarray(peak_time_ms)
+    return peak_time_ms[np.asarray(participation) > level]
+
+
+def interval_cv(peak_time_ms) -> float:
+    """Coefficient of variation (population SD / mean) of the intervals between successive
+    peaks; NaN with fewer than two intervals."""
+    intervals = np.diff(np.asarray(peak_time_ms, dtype=np.float64))
+    if intervals.size < 2:
+        return float("nan")
+    return float(intervals.std() / intervals.mean())
+
+
+def release_fraction(
+    time_ms,
+    x_mean,
+    peak_time_ms,
+    spike_time_ms,
+    spike_neuron,
+    n_exc,
+    pre_window_ms,
+    post_window_ms,
+):
+    """Per PS: the fraction ``f`` of its available resources an E->E synapse releases per
+    presynaptic spike, estimated from the drop of the mean E->E recovered fraction x̄.
+
+    Between the end of the pre-window and the minimum of x̄ after the peak, E neuron ``i``
+    fires ``n_i`` spikes; if each spike releases the fraction ``f`` of what its synapses hold,
+    x̄ falls by the factor ``mean_i (1 - f)^n_i`` (every E neuron taken with the same share of
+    the E->E synapses).  ``f`` solves ``mean_i (1 - f)^n_i = x_min / x_pre`` (0 if x̄ did not
+    drop, 1 if it dropped as if every spike released everything).  NaN where the windows leave
+    the recording or no E neuron fired.
+    """
+    x_pre, x_min, t_min = resource_levels(
+        time_ms, x_mean, peak_time_ms, pre_window_ms, post_window_ms
+    )
+    spike_time_ms = np.asarray(spike_time_ms)
+    spike_neuron = np.asarray(spike_neuron)
+    out = np.full(len(peak_time_ms), np.nan)
+    for i, t in enumerate(peak_time_ms):
+        if not np.isfinite(x_pre[i]) or x_pre[i] <= 0:
+            continue
+        # x̄ at the start of step t_min holds the releases of the spikes before it
+        window = (
+            (spike_time_ms >= t + pre_window_ms[1])
+            & (spike_time_ms < t_min[i])
+            & (spike_neuron < n_exc)
+        )
+        counts = np.bincount(spike_neuron[window], minlength=n_exc)[:n_exc].astype(np.float64)
+        if not counts.any():
+            continue
+        ratio = x_min[i] / x_pre[i]
+        silent = float(np.mean(counts == 0))
+        if ratio >= 1.0:
+            out[i] = 0.0
+        elif ratio <= silent:
+            out[i] = 1.0
+        else:
+            out[i] = brentq(lambda f, r=ratio, n=counts: np.mean((1.0 - f) ** n) - r, 0.0, 1.0)
     return out
 
 

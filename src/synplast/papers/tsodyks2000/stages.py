@@ -43,16 +43,19 @@ def figure_options(config: dict, figure: str) -> dict:
             scenario_config(config, PAPER, s)["model"]["ib_half_width_mV"]
             for s in options["scenarios"]
         ]
+        options["burst_participation"] = config[PAPER]["claims"]["burst_participation"]
     return options
 
 
 def claim_requests(config: dict) -> list[tuple[str, int, str]]:
-    """Stage files the claims read: every seed of the claim scenarios."""
+    """Stage files the claims read: every seed of the claim scenarios (the reference network,
+    the narrow and the wide background spread, the fine clock step)."""
     claims = config[PAPER]["claims"]
     scenarios = [
         claims["scenario"],
         claims["narrow_spread_scenario"],
         claims["wide_spread_scenario"],
+        claims["fine_dt_scenario"],
     ]
     return [
         (scenario, int(seed), "test")
