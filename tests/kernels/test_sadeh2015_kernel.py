@@ -15,6 +15,8 @@ The kernel runs as the protocol runs it, through :class:`.protocol.Network`.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -152,6 +154,71 @@ def test_ablations_reproduce_reference_over_carried_blocks(pathways, ie_ltd_only
     assert changed[: p.N_E, p.N_E :].any() == p.plastic_EI
     assert changed[p.N_E :, : p.N_E].any() == p.plastic_IE
     assert not changed[p.N_E :, p.N_E :].any()  # I->I never changes
+
+
+def near_bounds(p: SadehParams, W0, seed: int, width: float = 0.02):
+    """A copy of ``W0`` with a third of the existing E synapses just above 0 and a third just
+    below ``w_max``, and likewise a third of the I->E synapses just above ``w_max_inh`` and a
+    third just below 0 (within ``width`` mV, strictly inside the bounds); the rest keep their
+    weights, so the network stays balanced.  I->I is left as it is (it never changes)."""
+    rng = np.random.default_rng(seed)
+    W = W0.copy()
+    ne = p.N_E
+
+    def spread(w, low, high):
+        u = rng.uniform(0.0, 1.0, w.size) * width
+        side = rng.integers(0, 3, w.size)
+        return np.where(side == 0, low + u, np.where(side == 1, high - u, w))
+
+    e_rows, i_to_e = W[:ne], W[ne:, :ne]
+    e_rows[e_rows != 0] = spread(e_rows[e_rows != 0], p.w_min_mV, p.w_max_mV)
+    i_to_e[i_to_e != 0] = spread(i_to_e[i_to_e != 0], p.w_max_inh_mV, 0.0)
+    assert np.all((W[:ne] > p.w_min_mV) | (W0[:ne] == 0)) and np.all(W[:ne] < p.w_max_mV)
+    assert np.all(W[ne:] > p.w_max_inh_mV) and np.all(W[ne:] < 0)
+    return W
+
+
+# Two regimes of the rule on the same network: the reference's amplitudes, where LTP drives E
+# weights to w_max and I->E weights to w_max_inh (and some E weights still reach 0), and
+# LTD x 10, where E and I->E weights are driven to 0.  Together they cross all four bounds.
+BOUND_REGIMES = {
+    "reference_amplitudes": {"E_at_w_max", "E_at_0", "IE_at_w_max_inh"},
+    "ltd_x10": {"E_at_0", "IE_at_0"},
+}
+
+
+@pytest.mark.parametrize("regime", list(BOUND_REGIMES))
+def test_weights_driven_through_every_bound_reproduce_reference(regime):
+    """Weights driven into every clip (E rows at w_max and at 0, I->E at w_max_inh and at 0)
+    equal the reference's, which clips them: identical raster, weights to round-off.
+
+    Real runs put few weights on a bound (a fraction of a percent of E->E, a few percent of
+    E->I at w_max after 40 blocks), so this is the test that holds the clips themselves:
+    without the clip at w_max or at 0 the kernel's weights leave the bounds and differ from
+    the reference's (checked by removing either clip from a copy of the kernel)."""
+    p = (
+        SMALL
+        if regime == "reference_amplitudes"
+        else replace(SMALL, A_LTD_per_mV=10 * SMALL.A_LTD_per_mV)
+    )
+    W0, (X,) = learning_blocks(p, 7)
+    W0 = near_bounds(p, W0, seed=0)
+    (neuron, step), W = kernel_block(W0, X, p, plastic=True)
+    s_ref, W_ref = net_sim_reference(W0, X.astype(float), p, True)
+    np.testing.assert_array_equal(raster(neuron, step, X.shape), s_ref > 0)
+    assert np.max(np.abs(W - W_ref)) < 1e-10
+    ne = p.N_E
+    exists = W0 != 0
+    e_syn, ie_syn = W[:ne][exists[:ne]], W[ne:, :ne][exists[ne:, :ne]]
+    reached = {
+        "E_at_w_max": int(np.sum(e_syn == p.w_max_mV)),
+        "E_at_0": int(np.sum(e_syn == p.w_min_mV)),
+        "IE_at_w_max_inh": int(np.sum(ie_syn == p.w_max_inh_mV)),
+        "IE_at_0": int(np.sum(ie_syn == 0.0)),
+    }
+    for bound in BOUND_REGIMES[regime]:
+        assert reached[bound] >= 5, (regime, reached)  # W0 is strictly inside every bound
+    np.testing.assert_array_equal(W[ne:, ne:], W0[ne:, ne:])  # I->I never changes
 
 
 def test_ltd_only_never_strengthens_inhibition():

@@ -71,3 +71,27 @@ def test_dt_other_than_1_ms_needs_the_rescaled_rule(main_config):
     validate_config(config, SCHEMA)
     p = params_from_config(scenario_config(config, "sadeh2015", "main"))
     assert p.block_steps == 4000 and p.kernel_constants()[8] == p.A_LTD_per_mV
+
+
+def test_empty_pathway_list_switches_plasticity_off(main_config):
+    """``plastic_pathways: []`` (the plasticity-off control) is a valid config: no pathway is
+    plastic."""
+    p = params_from_config(scenario_config(main_config, "sadeh2015", "no_plasticity"))
+    assert p.pathway_names == ()
+    assert not (p.plastic_EE or p.plastic_EI or p.plastic_IE)
+
+
+def test_scale_scenario_keeps_the_paper_in_degrees(main_config):
+    """The optional N = 5,000 scenario (outside ``all``) scales the connection probabilities so
+    that every mean in-degree is the paper's, and updates existing I->E synapses only."""
+    scenario = main_config["sadeh2015"]["scenarios"]["scale_5000"]
+    assert scenario["optional"] is True
+    paper = params_from_config(scenario_config(main_config, "sadeh2015", "main"))
+    big = params_from_config(scenario_config(main_config, "sadeh2015", "scale_5000"))
+    assert (big.N_E, big.N_I) == (4000, 1000)
+    for pre, post in ("EE", "EI", "IE", "II"):
+        degree = getattr(big, f"p_{pre}{post}") * getattr(big, f"N_{pre}")
+        assert degree == pytest.approx(
+            getattr(paper, f"p_{pre}{post}") * getattr(paper, f"N_{pre}")
+        )
+    assert not big.legacy_ie_no_mask and 1 <= big.n_blocks <= 5

@@ -31,10 +31,36 @@ def _tests(datasets):
     return out
 
 
+def _seed_coord(datasets):
+    """The ``seed`` coordinate of a figure over the seeds of one scenario: the real seeds of
+    its ``test`` files, in the order of :func:`_tests`."""
+    scenario = next(iter(_tests(datasets)))
+    seeds = [
+        int(seed)
+        for (name, seed, stage) in sorted(datasets)
+        if stage == "test" and name == scenario
+    ]
+    return ("seed", np.asarray(seeds, dtype=np.int64), var_attrs("1", "network seed"))
+
+
+def _dt_ms(*datasets) -> float:
+    """The time step of the stage files (1 ms if a file predates the ``dt_ms`` variable)."""
+    for ds in datasets:
+        if "dt_ms" in ds:
+            return float(ds["dt_ms"])
+    return 1.0
+
+
 def fig1_rasters(datasets, options):
-    """Rasters before, at the beginning, at the end and after plasticity (the paper's Fig. 1)."""
+    """Rasters before, at the beginning, at the end and after plasticity (the paper's Fig. 1).
+
+    Each panel: the raster (E red, I blue; the stimulus bar at y = -5), the rate of every neuron
+    to its right and the E and I spike counts per 10 ms below it, all with labelled axes.
+    Spike steps are converted to ms with the files' ``dt_ms``.
+    """
     apply_style()
     inputs, plastic, test = (_stage(datasets, s) for s in ("inputs", "plastic", "test"))
+    dt = _dt_ms(test, plastic, inputs)
     n_E, N = int(test["n_E"]), inputs.sizes["neuron"]
     last = plastic.sizes["block"] - 1
     blk = plastic["spike_block"].values
@@ -52,18 +78,20 @@ def fig1_rasters(datasets, options):
         ),
         "After Plasticity": (test["ap_spike_neuron"].values, test["ap_spike_step"].values, None),
     }
-    T = inputs.sizes["step"]
-    trial_ms = T / inputs.sizes["trial"]
-    fig, axes = plt.subplots(
-        2, 8, figsize=(16, 5), gridspec_kw={"width_ratios": [4, 1] * 4, "height_ratios": [4, 1]}
-    )
+    block_ms = inputs.sizes["step"] * dt
+    trial_ms = block_ms / inputs.sizes["trial"]
+    fig = plt.figure(figsize=(17, 6), layout="constrained")
+    grid = fig.add_gridspec(2, 8, width_ratios=[4, 1] * 4, height_ratios=[4, 1.3])
     data = {}
+    edges = np.arange(0.0, block_ms + 10.0, 10.0)
     for c, (title, (neuron, step, block)) in enumerate(panels.items()):
-        ax, ax_r, ax_p = axes[0, 2 * c], axes[0, 2 * c + 1], axes[1, 2 * c]
-        axes[1, 2 * c + 1].axis("off")
+        ax = fig.add_subplot(grid[0, 2 * c])
+        ax_r = fig.add_subplot(grid[0, 2 * c + 1], sharey=ax)
+        ax_p = fig.add_subplot(grid[1, 2 * c], sharex=ax)
+        time_ms = step * dt
         exc = neuron < n_E
-        ax.plot(step[exc], neuron[exc], "r.", ms=2)
-        ax.plot(step[~exc], neuron[~exc], "b.", ms=2)
+        ax.plot(time_ms[exc], neuron[exc], "r.", ms=2)
+        ax.plot(time_ms[~exc], neuron[~exc], "b.", ms=2)
         thetas = (
             inputs["stimulus_rad"].values[block]
             if block is not None
@@ -73,31 +101,40 @@ def fig1_rasters(datasets, options):
             ax.plot(
                 [k * trial_ms, (k + 1) * trial_ms], [-5, -5], lw=4, color=plt.cm.hsv(th / np.pi)
             )
-        rate = M.rate_per_neuron_Hz(neuron, N, T)
+        rate = M.rate_per_neuron_Hz(neuron, N, block_ms)
         ax_r.plot(rate, np.arange(N), "k", lw=0.5)
-        edges = np.arange(0, T + 10, 10)
-        ce, _ = np.histogram(step[exc], edges)
-        ci, _ = np.histogram(step[~exc], edges)
-        ax_p.plot(edges[:-1], ce, "r", edges[:-1], ci, "b", lw=0.8)
+        ax_r.set_xlabel("Rate (Hz)")
+        ax_r.tick_params(labelleft=False)
+        ce, _ = np.histogram(time_ms[exc], edges)
+        ci, _ = np.histogram(time_ms[~exc], edges)
+        ax_p.plot(edges[:-1], ce, "r", label="E")
+        ax_p.plot(edges[:-1], ci, "b", label="I")
         ax_p.set_yticks([0, 50, 100, 150])
-        r_e = M.rate_text(int(exc.sum()), n_E, T, options["emulate_py2_rate_text"])
-        r_i = M.rate_text(int((~exc).sum()), N - n_E, T, options["emulate_py2_rate_text"])
+        ax_p.set_xlabel("Time (ms)")
+        r_e = M.rate_text(int(exc.sum()), n_E, block_ms, options["emulate_py2_rate_text"])
+        r_i = M.rate_text(int((~exc).sum()), N - n_E, block_ms, options["emulate_py2_rate_text"])
         ax.set_title(
             f"{title}\nE: {r_e} Hz, I: {r_i} Hz"
             + ("\nSparser activity" if title.startswith("After") else "")
         )
         ax.set_ylim(-10, N)
-        ax.set_xlabel("Time (ms)")
+        ax.set_xlim(0, block_ms)
+        ax.tick_params(labelbottom=False)
+        if c == 0:
+            ax.set_ylabel("Neuron #")
+            ax_p.set_ylabel("Spikes / 10 ms")
+            ax_p.legend(loc="upper right", ncols=2, fontsize=7)
         key = title.split()[0].lower()
         data[f"rate_{key}_Hz"] = ("neuron", rate, var_attrs("Hz", f"rate per neuron, {title}"))
         data[f"pop_count_E_{key}"] = ("bin10", ce, var_attrs("1", f"E spikes per 10 ms, {title}"))
         data[f"pop_count_I_{key}"] = ("bin10", ci, var_attrs("1", f"I spikes per 10 ms, {title}"))
-    axes[0, 0].set_ylabel("Neuron #")
     sm = plt.cm.ScalarMappable(cmap="hsv", norm=plt.Normalize(0, 180))
-    fig.colorbar(sm, ax=axes[0, -1], label="stimulus orientation (deg)", ticks=[0, 90, 180])
+    fig.colorbar(
+        sm, ax=fig.axes[-2], label="stimulus orientation (deg)", ticks=[0, 90, 180], shrink=0.8
+    )
     coords = {
         "neuron": inputs["neuron"],
-        "bin10": ("bin10", np.arange(0, T, 10.0), var_attrs("ms", "start of 10-ms bin")),
+        "bin10": ("bin10", edges[:-1], var_attrs("ms", "start of the 10-ms bin (time in block)")),
     }
     return fig, xr.Dataset(data, coords=coords)
 
@@ -192,7 +229,7 @@ def fig3g_specificity(datasets, options):
             "bins_Wf_mV": (("seed", "dpo_bin"), bf, var_attrs("mV", "final mean E->E weight")),
         },
         coords={
-            "seed": ("seed", np.arange(len(tests)), var_attrs("1", "seed position")),
+            "seed": _seed_coord(datasets),
             "dpo_bin": tests[0]["dpo_bin"],
         },
     )
@@ -236,7 +273,7 @@ def tuning_osi(datasets, options):
     axes[2].legend()
     coords = {
         "osi_bin": ("osi_bin", edges[:-1], var_attrs("1", "OSI bin start")),
-        "seed": ("seed", np.arange(len(tests)), var_attrs("1", "seed position")),
+        "seed": _seed_coord(datasets),
     }
     return fig, xr.Dataset(data, coords=coords)
 
@@ -263,7 +300,7 @@ def bidirectional(datasets, options):
             "surplus_W0": ("seed", b0, var_attrs("1", "bidirectional surplus W0", may_be_nan=True)),
             "surplus_Wf": ("seed", bf, var_attrs("1", "bidirectional surplus Wf", may_be_nan=True)),
         },
-        coords={"seed": ("seed", np.arange(len(tests)), var_attrs("1", "seed position"))},
+        coords={"seed": _seed_coord(datasets)},
     )
 
 
@@ -320,7 +357,7 @@ def spontaneous(datasets, options):
     blocks = np.arange(1, re.shape[1] + 1)
     axes[1].plot(blocks, re.mean(0), "r", blocks, ri.mean(0), "b")
     axes[1].set(xlabel="spontaneous block", ylabel="mean rate (Hz)")
-    seed = ("seed", np.arange(len(tests)), var_attrs("1", "seed position"))
+    seed = _seed_coord(datasets)
     return fig, xr.Dataset(
         {
             "bins_Wf_mV": (("seed", "dpo_bin"), bf, var_attrs("mV", "bins after learning")),
@@ -364,7 +401,7 @@ def cardinal(datasets, options):
             ),
         },
         coords={
-            "seed": ("seed", np.arange(len(tests)), var_attrs("1", "seed position")),
+            "seed": _seed_coord(datasets),
             "po_group": tests[0]["po_group"],
         },
     )

@@ -162,7 +162,7 @@ def tuning_input(p: SadehParams, po: np.ndarray, seed: int, ori_index: int) -> n
 
 # ---------------------------------------------------------------------------- pipeline stage
 
-VARIABLES = ("n_E", "W0", "po_rad", "stimulus_rad", "X_test")
+VARIABLES = ("n_E", "W0", "po_rad", "stimulus_rad", "X_test", "dt_ms")
 
 
 def make_inputs(params: dict, seed: int):
@@ -203,9 +203,10 @@ def make_inputs(params: dict, seed: int):
             var_attrs("1", "feedforward events per step of the before/after test"),
         ),
     }
+    data["dt_ms"] = ((), p.dt_ms, var_attrs("ms", "time step (time = step x dt_ms)"))
     if p.card_act:
-        data["cardinal_stimulus_rad"] = (
-            ("cardinal_block", "trial"),
+        data["card_stimulus_rad"] = (
+            ("card_block", "trial"),
             cardinal_stimuli(p, seed),
             var_attrs("rad", "orientation of each trial of a cardinal-protocol block"),
         )
@@ -219,11 +220,15 @@ def make_inputs(params: dict, seed: int):
             np.arange(p.n_stim_per_block, dtype=np.int32),
             var_attrs("1", "trial within a block"),
         ),
-        "step": ("step", np.arange(p.block_steps) * p.dt_ms, var_attrs("ms", "time within block")),
+        "step": (
+            "step",
+            np.arange(p.block_steps, dtype=np.int32),
+            var_attrs("1", "step within the block (time = step x dt_ms)"),
+        ),
     }
     if p.card_act:
-        coords["cardinal_block"] = (
-            "cardinal_block",
+        coords["card_block"] = (
+            "card_block",
             np.arange(p.n_blocks_cardinal, dtype=np.int32),
             var_attrs("1", "cardinal-protocol block"),
         )

@@ -120,10 +120,14 @@ def bidirectional_surplus(W: np.ndarray, n_E: int, w_th: float) -> float:
 
 
 def weight_tuning_correlation(W: np.ndarray, W0: np.ndarray, po: np.ndarray, n_E: int) -> float:
-    """Pearson r of existing (W0 != 0) E->E weights of ``W`` against cos 2(PO_pre - PO_post)."""
+    """Pearson r of existing (W0 != 0) E->E weights of ``W`` against cos 2(PO_pre - PO_post);
+    NaN when the weights do not vary (e.g. W = W0: no correlation to measure)."""
     exists = W0[:n_E, :n_E] != 0
     c = np.cos(2.0 * (po[:n_E, None] - po[None, :n_E]))
-    return float(np.corrcoef(W[:n_E, :n_E][exists], c[exists])[0, 1])
+    w = W[:n_E, :n_E][exists]
+    if w.size < 2 or np.ptp(w) == 0:
+        return float("nan")
+    return float(np.corrcoef(w, c[exists])[0, 1])
 
 
 def profile_existing(W, W0, po, pre: slice, post: slice, bin_deg: float = 30.0):

@@ -4,7 +4,9 @@ As the reference's ``network_run.py``: 40 plastic learning blocks from W0; then,
 the spontaneous protocol (``spont_act``, 10 blocks of untuned input from Wf) and the cardinal
 protocol (``card_act``, 20 blocks from **W0**).  Writes W after every block (float32, where the
 reference pickles float64), the exact final weights (float64, which the test stage uses) and
-every spike as a ragged list (int16 neuron, int16 step within the block, block).
+every spike as a ragged list (int16 neuron, int16 step within the block, block).  Spike times
+are stored as step indices (``*_spike_step``, units 1) with the step ``dt_ms`` next to them:
+time within the block = step x ``dt_ms``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from synplast.stagefile import var_attrs
 from .params import params_from_config
 from .protocol import PlasticRun, run_cardinal, run_learning, run_spontaneous
 
-VARIABLES = ("W_blocks", "W_final", "spike_neuron", "spike_step", "spike_block")
+VARIABLES = ("W_blocks", "W_final", "spike_neuron", "spike_step", "spike_block", "dt_ms")
 
 # protocol prefix -> (block dimension, long name)
 _PREFIXES = {
@@ -44,12 +46,12 @@ def _run_variables(run: PlasticRun, prefix: str) -> tuple[dict, dict]:
         f"{prefix}spike_neuron": (
             spike_dim,
             run.spikes.neuron,
-            var_attrs("1", f"neuron of each spike ({name} blocks)"),
+            var_attrs("1", f"neuron of each spike ({name} blocks)", instance_dimension="neuron"),
         ),
         f"{prefix}spike_step": (
             spike_dim,
             run.spikes.step,
-            var_attrs("ms", f"time of each spike within its {name} block"),
+            var_attrs("1", f"step of each spike within its {name} block (time = step x dt_ms)"),
         ),
         f"{prefix}spike_block": (
             spike_dim,
@@ -82,6 +84,7 @@ def run_plastic(inputs: xr.Dataset, params: dict, seed: int) -> xr.Dataset:
         more = _run_variables(run_cardinal(p, W0, po, seed), "card_")
         data.update(more[0])
         coords.update(more[1])
+    data["dt_ms"] = ((), p.dt_ms, var_attrs("ms", "time step (spike time = step x dt_ms)"))
     coords["pre"] = inputs["pre"]
     coords["post"] = inputs["post"]
     return xr.Dataset(data, coords=coords)

@@ -1,6 +1,8 @@
 """Test stage of sadeh2015: static before/after tests, tuning curves and the claim metrics.
 
-- before (W0) and after (Wf) tests on the **same** frozen input (``x_ap = np.copy(x_bp)``);
+- before (W0) and after (Wf) tests on the **same** frozen input (``x_ap = np.copy(x_bp)``); their
+  spikes as step indices (``bp_spike_step``, ``ap_spike_step``, units 1; time = step x
+  ``dt_ms``, stored next to them);
 - tuning curves before and after (``n_ori`` orientations x ``tuning_duration_ms``, static
   weights, frozen per-orientation input) -> OSI and output PO of every neuron;
 - the metrics (defined in ``docs/papers/sadeh2015.md``): rates, sparseness, Fig. 3G bins
@@ -54,13 +56,14 @@ def run_test(inputs: xr.Dataset, plastic: xr.Dataset, params: dict, seed: int) -
         d[f"{name}_spike_neuron"] = (
             f"{name}_spike",
             spikes.neuron,
-            var_attrs("1", f"neuron of each spike, {name} test"),
+            var_attrs("1", f"neuron of each spike, {name} test", instance_dimension="neuron"),
         )
         d[f"{name}_spike_step"] = (
             f"{name}_spike",
             spikes.step,
-            var_attrs("ms", f"time of each spike, {name} test"),
+            var_attrs("1", f"step of each spike, {name} test (time = step x dt_ms)"),
         )
+    d["dt_ms"] = ((), p.dt_ms, var_attrs("ms", "time step (spike time = step x dt_ms)"))
     rate_e, rate_i = zip(
         *[M.mean_rates_Hz(test[k].neuron, n_E, N, p.block_ms) for k in ("bp", "ap")], strict=True
     )
@@ -129,7 +132,7 @@ def run_test(inputs: xr.Dataset, plastic: xr.Dataset, params: dict, seed: int) -
     d["weight_tuning_r"] = (
         (),
         M.weight_tuning_correlation(Wf, W0, po, n_E),
-        var_attrs("1", "Pearson r of existing E->E Wf vs cos 2 dPO"),
+        var_attrs("1", "Pearson r of existing E->E Wf vs cos 2 dPO", may_be_nan=True),
     )
     W_blocks = plastic["W_blocks"].values
     d["bins_block_mV"] = (
