@@ -160,6 +160,21 @@ def test_controls_record_which_claims_they_fail_and_whether_they_are_rejected():
     assert (a["failed_by_controls"], b["failed_by_controls"]) == (["static"], [])
 
 
+def test_a_claim_a_control_does_not_measure_is_not_counted_as_failed():
+    right = [
+        ClaimResult("a", "A", "> 0", "x", "1", [1], [1.0], [True]),
+        ClaimResult("b", "B", "> 0", "y", "1", [1], [1.0], [True]),
+    ]
+    wrong = {"c": [ClaimResult("a", "A", "> 0", "x", "1", [1], [-1.0], [False])]}
+    specs = {"c": {"scenario": "s", "aimed_at": ["a"], "description": "d"}}
+    ds = claims_dataset(right, wrong, specs)
+    np.testing.assert_array_equal(ds["control_holds"].values, [[0, -1]])
+    ds.attrs.update(paper="p", code_sha256="c", config_sha256="k", git_commit="g")
+    (control,) = control_rows(ds, source="claims.nc")
+    assert control["fails"] == ["a"] and control["rejected"]
+    assert [row["failed_by_controls"] for row in rows(ds, source="claims.nc")] == [["c"], []]
+
+
 def test_a_control_aimed_at_an_unknown_claim_is_an_error():
     right = [ClaimResult("a", "A", "> 0", "x", "1", [1], [1.0], [True])]
     with pytest.raises(ValueError, match="unknown claim"):

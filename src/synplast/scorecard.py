@@ -28,6 +28,9 @@ from synplast.stagefile import atomic_write_text, var_attrs
 
 __all__ = ["ClaimResult", "claims_dataset", "control_rows", "render", "rows"]
 
+NOT_MEASURED = -1
+"""``control_holds`` of a claim the control does not measure (its protocol did not run)."""
+
 
 def claims_dataset(
     results: Sequence[ClaimResult],
@@ -105,7 +108,7 @@ def _with_controls(ds, results, controls, specs) -> xr.Dataset:
         if unknown:
             raise ValueError(f"control {name} is aimed at unknown claim(s) {', '.join(unknown)}")
         for j, claim in enumerate(claim_ids):
-            holds[i, j] = int(claim in measured and measured[claim].holds)
+            holds[i, j] = int(measured[claim].holds) if claim in measured else NOT_MEASURED
             aimed[i, j] = int(claim in specs[name]["aimed_at"])
     ds = ds.assign_coords(
         control=("control", np.asarray(names, dtype=object), var_attrs("1", "negative control"))
@@ -123,7 +126,11 @@ def _with_controls(ds, results, controls, specs) -> xr.Dataset:
     ds["control_holds"] = (
         ("control", "claim"),
         holds,
-        var_attrs("1", "the claim holds in every seed of the control (1) or not (0)"),
+        var_attrs(
+            "1",
+            "the claim holds in every seed of the control (1), not (0), or was not measured on "
+            "it (-1: its protocol did not run)",
+        ),
     )
     ds["control_aimed_at"] = (
         ("control", "claim"),
@@ -159,7 +166,7 @@ def rows(claims: xr.Dataset, source: str) -> list[dict]:
                         claims["control_holds"].values[:, i] if "control_holds" in claims else [],
                         strict=False,
                     )
-                    if not h
+                    if h == 0
                 ],
                 "note": str(claims["note"].values[i]),
                 "source": source,
@@ -179,9 +186,9 @@ def control_rows(claims: xr.Dataset, source: str) -> list[dict]:
         return out
     ids = [str(c) for c in claims["claim"].values]
     for i, control in enumerate(claims["control"].values):
-        holds = claims["control_holds"].values[i].astype(bool)
+        holds = claims["control_holds"].values[i]
         aimed = claims["control_aimed_at"].values[i].astype(bool)
-        fails = [claim for claim, h in zip(ids, holds, strict=True) if not h]
+        fails = [claim for claim, h in zip(ids, holds, strict=True) if h == 0]
         aimed_at = [claim for claim, a in zip(ids, aimed, strict=True) if a]
         out.append(
             {
