@@ -363,10 +363,7 @@ def test_edit_of_shared_stage_file_code_reruns_every_job(tiny_run):
         # a sadeh2015 analysis key: its test stages and downstream, nothing of tsodyks2000
         (
             "sadeh2015:\n  analysis: {w_th_bidir_mV: 0.9}\n",
-            {
-                ("sadeh2015", s, "test")
-                for s in ("main", "ablation_EE", "ablation_EE_IE", "ablation_EE_EI")
-            }
+            {("sadeh2015", s, "test") for s in scenarios_in_all("sadeh2015")}
             | {("sadeh2015", "*", "figure"), ("sadeh2015", "*", "claims"), ("*", "*", "scorecard")},
         ),
     ],
