@@ -360,6 +360,16 @@ def test_edit_of_shared_stage_file_code_reruns_every_job(tiny_run):
             "tsodyks2000:\n  figures:\n    fig1: {inset_window_ms: [300.0, 340.0]}\n",
             {("tsodyks2000", "*", "figure")},
         ),
+        # a sweeney2017 metric bin: its analysis (test) stages, never the 2.5 million steps
+        (
+            "sweeney2017:\n  analysis: {correlation_bin_edges: [0.0, 0.03, 0.1, 0.5]}\n",
+            {("sweeney2017", s, "test") for s in scenarios_in_all("sweeney2017")}
+            | {
+                ("sweeney2017", "*", "figure"),
+                ("sweeney2017", "*", "claims"),
+                ("*", "*", "scorecard"),
+            },
+        ),
         # a sadeh2015 analysis key: its test stages and downstream, nothing of tsodyks2000
         (
             "sadeh2015:\n  analysis: {w_th_bidir_mV: 0.9}\n",
