@@ -173,7 +173,7 @@ def _unfinished_outputs(by_seed: dict, n_steps: int, selective) -> str:
         last_change = int(ds["stabilisation_step"]) / n_steps
         if last_change < UNFINISHED_FRACTION:
             return ""
-        worst = int(ds["selectivity"].argmin())
+        worst = int(np.argmin(ds["selectivity"].values))
         notes.append(
             f"seed {seed}: output {worst} (selectivity {float(ds['selectivity'][worst]):.2f}, "
             f"top weight {float(ds['preferred_weight'][worst]):.2f}) while preferences still "
