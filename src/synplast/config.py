@@ -35,6 +35,7 @@ __all__ = [
     "ConfigError",
     "deep_merge",
     "load_schema",
+    "params_object",
     "scenario_config",
     "validate_config",
 ]
@@ -222,6 +223,19 @@ def _check_scenario_references(paper: str, section: Mapping) -> None:
                     walk(value, here)
 
         walk(section.get(part, {}), (paper, part))
+
+
+def params_object(cls, params: Mapping, paper: str, sections=("model", "protocol")):
+    """A paper's parameter dataclass ``cls`` from the given sections of a resolved scenario
+    config, flattened; its fields have no defaults, so every key must be there and no other."""
+    from dataclasses import fields
+
+    flat = {key: value for section in sections for key, value in params[section].items()}
+    known = {field.name for field in fields(cls)}
+    unknown, missing = sorted(set(flat) - known), sorted(known - set(flat))
+    if unknown or missing:
+        raise ValueError(f"{paper}: unknown {unknown} or missing {missing} parameters")
+    return cls(**flat)
 
 
 def scenario_config(config: Mapping, paper: str, scenario: str) -> dict:

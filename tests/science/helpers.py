@@ -77,3 +77,35 @@ def failing_seeds(result: ClaimResult) -> list[tuple[int, float]]:
         for seed, value, ok in zip(result.seeds, result.values, result.passed, strict=True)
         if not ok
     ]
+
+
+def claim_datasets(config: Mapping, paper: str, tmp_path: str | Path) -> dict:
+    """The ``test`` Datasets a paper's claims and its controls read (the files the claims rule
+    is given), each simulated with :func:`run_chain`, keyed by ``(scenario, seed, stage)``."""
+    from synplast.pipeline.claims import claim_requests
+
+    return {
+        (scenario, seed, stage): run_chain(config, paper, scenario, seed, tmp_path)
+        for scenario, seed, stage in claim_requests(config, paper)
+    }
+
+
+def controls_failing_their_claims(
+    claims_module, datasets: Mapping, config: Mapping, paper: str, in_every_seed: bool = False
+):
+    """``{control: claims it is aimed at but passes}`` (all empty when every control is
+    rejected), re-measured as the claims rule does.  A control passes a claim when the claim
+    holds in all its seeds, or, with ``in_every_seed``, in any one of them (the stricter test:
+    the control must fail the claim in every seed)."""
+    from synplast.claimkit import evaluate_controls
+
+    def passes(result) -> bool:
+        return any(result.passed) if in_every_seed else result.holds
+
+    controls = config[paper]["claims"]["controls"]
+    return {
+        name: {r.claim_id for r in results if passes(r)} & set(controls[name]["aimed_at"])
+        for name, results in evaluate_controls(
+            claims_module.evaluate, datasets, config, paper
+        ).items()
+    }

@@ -11,8 +11,10 @@ ratio of plasticity to rate dynamics).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
+
+from synplast.config import params_object
 
 __all__ = ["AVERAGING", "SweeneyParams", "consistency_errors", "params_from_config"]
 
@@ -77,13 +79,7 @@ class SweeneyParams:
 
 def params_from_config(params: Mapping[str, Any]) -> SweeneyParams:
     """From the ``model`` and ``protocol`` sections of a resolved scenario config."""
-    flat = {**params["model"], **params["protocol"]}
-    known = {f.name for f in fields(SweeneyParams)}
-    unknown = sorted(set(flat) - known)
-    missing = sorted(known - set(flat))
-    if unknown or missing:
-        raise ValueError(f"sweeney2017: unknown {unknown} or missing {missing} parameters")
-    return SweeneyParams(**flat)
+    return params_object(SweeneyParams, params, "sweeney2017")
 
 
 def consistency_errors(params: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -15,8 +15,10 @@ the reference example script evaluates them (see :mod:`synplast.papers.urbanczik
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
+
+from synplast.config import params_object
 
 __all__ = [
     "CLIP_MODES",
@@ -170,13 +172,7 @@ class UrbanczikParams:
 
 def params_from_config(params: Mapping[str, Any]) -> UrbanczikParams:
     """From the ``model`` and ``protocol`` sections of a resolved scenario config."""
-    flat = {**params["model"], **params["protocol"]}
-    known = {f.name for f in fields(UrbanczikParams)}
-    unknown = sorted(set(flat) - known)
-    missing = sorted(known - set(flat))
-    if unknown or missing:
-        raise ValueError(f"urbanczik2014: unknown {unknown} or missing {missing} parameters")
-    return UrbanczikParams(**flat)
+    return params_object(UrbanczikParams, params, "urbanczik2014")
 
 
 def _on_grid(value: float, dt: float) -> bool:
