@@ -315,7 +315,8 @@ def test_lsa_score_is_the_reference_residual(the_track):
 
 
 def ref_network(inputs, rsf, model, protocol, trial, interp_x, binned_x):
-    """The reference's network loop for a small network, in plain NumPy and Python."""
+    """The reference's network loop for a small network, in plain NumPy and Python; returns
+    the final weights, the plateaus and W at the start of every lap and at the end."""
     L, lap = 187.0, 7480
     n_cells = model["n_cells"]
     maps = inputs["rate_maps"].values
@@ -337,8 +338,9 @@ def ref_network(inputs, rsf, model, protocol, trial, interp_x, binned_x):
     peak_weight = 1.0 + model["peak_delta_weight"]
     w = np.full((n_cells, maps.shape[0]), 1.0 / peak_weight)
     previous = [[] for _ in range(n_cells)]
-    plateaus = []
+    plateaus, snapshots = [], []
     for lap_index in range(1, n_phase + 1):
+        snapshots.append(w * peak_weight)
         ramps = rsf * ((w * peak_weight - 1.0) @ maps)
         density = np.interp(interp_x, binned_x, f_I(ramps).sum(axis=0), period=L) / norm
         basal = np.clip(sig_b(density), 0.0, 1.0)
@@ -381,7 +383,8 @@ def ref_network(inputs, rsf, model, protocol, trial, interp_x, binned_x):
                 )
             plateaus += [(lap_index, c, (lap_index - 1) * lap + s) for s in found]
         previous = new
-    return w * peak_weight, plateaus
+    snapshots.append(w * peak_weight)
+    return w * peak_weight, plateaus, np.array(snapshots)
 
 
 @pytest.fixture(scope="module")
@@ -410,7 +413,7 @@ def test_network_equals_the_transliteration(small_network):
     network = c_network.run_network(inputs, cal, params["network"], 3)
     binned_x, interp_x, _ = ref_track()
     model, protocol = params["network"]["model"]["C"], params["network"]["protocol"]["C"]
-    W, plateaus = ref_network(inputs, float(cal["rsf"]), model, protocol, 3, interp_x, binned_x)
+    W, plateaus, _ = ref_network(inputs, float(cal["rsf"]), model, protocol, 3, interp_x, binned_x)
     ours = list(
         zip(
             network["plateau_lap"].values.tolist(),

@@ -5,7 +5,6 @@ the seed integrator's upper clip, each against an independent transliteration of
 from __future__ import annotations
 
 import copy
-import random
 
 import numpy as np
 import pytest
@@ -15,7 +14,7 @@ from synplast.pipeline.graph import stage_params
 from tests.kernels.test_milstein2021_kernels import (
     PAPER,
     ref_filter,
-    ref_sigmoid,
+    ref_network,
     ref_track,
 )
 from tests.kernels.test_milstein2021_model_a import params_of, ref_q, ref_seed_dW, run_chain
@@ -78,70 +77,6 @@ def test_network_inputs_equal_the_transliteration(main_config):
 
 
 # --- every snapshot of the network, not only the last ----------------------------------
-def ref_network_snapshots(inputs, rsf, model, protocol, trial, interp_x, binned_x):
-    """``ref_network`` of test_milstein2021_kernels, recording W at the start of every lap."""
-    L, lap = 187.0, 7480
-    n_cells = model["n_cells"]
-    maps, ET = inputs["rate_maps"].values, inputs["ET"].values
-    f_IS, peak = inputs["f_IS"].values, float(inputs["IS_peak"])
-    phases = inputs["lap_phase"].values
-    q_pot = ref_sigmoid(model["f_pot_th"], model["f_pot_th"] + model["f_pot_half_width"])
-    q_dep = ref_sigmoid(model["f_dep_th"], model["f_dep_th"] + model["f_dep_half_width"])
-    b, r = model["basal"], model["reward"]
-    sig_b = ref_sigmoid(b["th"], b["peak"], (0.0, b["x_max"]), (b["p_max_per_ms"], 0.0))
-    sig_r = ref_sigmoid(r["th"], r["peak"], (0.0, r["x_max"]), (r["p_max_per_ms"], 0.0))
-
-    def f_I(ramp):
-        return np.where(ramp < 2.0, 0.0, (ramp - 2.0) * 40.0 / (11.2 - 2.0))
-
-    norm = n_cells * float(inputs["reference_mean_rate"])
-    reward0 = np.where(interp_x >= protocol["reward_loc_cm"])[0][0]
-    pw = 1.0 + model["peak_delta_weight"]
-    w = np.full((n_cells, maps.shape[0]), 1.0 / pw)
-    previous, snapshots = [[] for _ in range(n_cells)], []
-    for lap_index in range(1, len(phases) - 1):
-        snapshots.append(w * pw)
-        ramps = rsf * ((w * pw - 1.0) @ maps)
-        density = np.interp(interp_x, binned_x, f_I(ramps).sum(axis=0), period=L) / norm
-        basal = np.clip(sig_b(density), 0.0, 1.0)
-        new = []
-        for c in range(n_cells):
-            p = np.tile(basal, 2)
-            ramp_x = np.interp(interp_x, binned_x, ramps[c], period=L)
-            for j in range(2):
-                if phases[lap_index + j] == 2:
-                    loc = slice(reward0, reward0 + 500)
-                    p[j * lap + reward0 : j * lap + reward0 + 500] = np.clip(
-                        sig_r(density[loc]), 0.0, 1.0
-                    ) * (1.0 + 2.0 * np.clip(ramp_x[loc] / 10.0, 0.0, 1.0))
-            for s in previous[c]:
-                p[max(s - lap, 0) : max(s - lap + 800, 0)] = 0.0
-            stream = random.Random(9e10 + 1e8 * trial + 1e6 * lap_index + c)
-            found, i = [], 0
-            while i < 2 * lap:
-                if p[i] > 0 and stream.random() < p[i]:
-                    found.append(i)
-                    i += 800
-                else:
-                    i += 1
-            new.append(found)
-            if found:
-                gate_ms = np.zeros(2 * lap)
-                for s in found:
-                    gate_ms[s : s + 300] = 1.0
-                IS = np.minimum(np.convolve(gate_ms[::10], f_IS)[:1496], peak) / peak
-                X = ET[:, lap_index * 748 : lap_index * 748 + 1496] * IS
-                P, Q = np.trapezoid(q_pot(X), dx=0.01), np.trapezoid(q_dep(X), dx=0.01)
-                w[c] = np.clip(
-                    w[c] + model["k_pot_per_s"] * P * (1 - w[c]) - model["k_dep_per_s"] * Q * w[c],
-                    0,
-                    1,
-                )
-        previous = new
-    snapshots.append(w * pw)
-    return np.array(snapshots)
-
-
 def test_every_network_snapshot_equals_the_transliteration(main_config):
     config = copy.deepcopy(main_config)
     config[PAPER]["model"]["C"].update(n_cells=16, k_pot_per_s=0.3)
@@ -158,7 +93,7 @@ def test_every_network_snapshot_equals_the_transliteration(main_config):
     network = c_network.run_network(inputs, cal, params["network"], 2)
     binned_x, interp_x, _ = ref_track()
     model, protocol = params["network"]["model"]["C"], params["network"]["protocol"]["C"]
-    W = ref_network_snapshots(inputs, float(cal["rsf"]), model, protocol, 2, interp_x, binned_x)
+    _, _, W = ref_network(inputs, float(cal["rsf"]), model, protocol, 2, interp_x, binned_x)
     assert np.abs(np.diff(W, axis=0)).max() > 0.1  # weights change between snapshots
     np.testing.assert_allclose(network["W"].values, W.astype(np.float32), rtol=1e-6)
 
