@@ -160,6 +160,7 @@ def validate_config(config: dict, schema_path: str | Path) -> dict:
         for scenario in section["scenarios"]:
             _check_scenario(config, paper, scenario, paper_uri, registry)
         _check_scenario_references(paper, section)
+        _check_requested_files(config, paper)
     return config
 
 
@@ -186,9 +187,60 @@ def _check_scenario(
         raise ConfigError(f"config error: {_key_path(where)}: its stages are seeded: give seeds")
     if not seeded and has_seeds:
         raise ConfigError(f"config error: {_key_path(where)}.seeds: its stages are deterministic")
+    _check_reads_from_other_scenarios(config, paper, scenario, resolved)
     stages = importlib.import_module(f"synplast.papers.{paper}.stages")
     for key, message in getattr(stages, "check_scenario", lambda _: [])(resolved):
         raise ConfigError(f"config error: {_key_path(where)}.{key}: {message}")
+
+
+def _check_reads_from_other_scenarios(
+    config: Mapping, paper: str, scenario: str, resolved: Mapping
+) -> None:
+    """A read through ``scenario_from`` must name a defined scenario that has the read stage."""
+    from synplast.pipeline import graph
+
+    known = config[paper]["scenarios"]
+    for stage in graph.scenario_stages(config, paper, scenario).values():
+        for read in stage.read_specs:
+            if not read.scenario_from:
+                continue
+            source = graph.dotted_value(resolved, read.scenario_from)
+            key = f"{paper}.scenarios.{scenario}.{read.scenario_from}"
+            if source is None:
+                continue
+            if source not in known:
+                raise ConfigError(
+                    f"config error: {key}: no scenario {source!r} (defined: {', '.join(known)})"
+                )
+            if read.stage not in graph.scenario_stages(config, paper, source):
+                raise ConfigError(
+                    f"config error: {key}: scenario {source!r} has no stage {read.stage!r} "
+                    f"for {stage.name} to read"
+                )
+
+
+def _check_requested_files(config: Mapping, paper: str) -> None:
+    """Every stage file a figure or the claims read must be one the scenarios declare (right
+    scenario, stage and seed), and the paper's own checks of its references must pass."""
+    import importlib
+
+    from synplast.pipeline import graph
+    from synplast.pipeline.claims import claim_requests
+
+    stages = importlib.import_module(f"synplast.papers.{paper}.stages")
+    readers = [
+        (f"{paper}.figures.{figure}", lambda f=figure: stages.figure_requests(config, f))
+        for figure in config[paper].get("figures", {})
+    ]
+    readers.append((f"{paper}.claims", lambda: claim_requests(config, paper)))
+    for key, requests in readers:
+        try:
+            for scenario, seed, stage in requests():
+                graph.check_request(config, paper, graph.Request(scenario, seed, stage))
+        except (KeyError, ValueError) as error:
+            raise ConfigError(f"config error: {key}: {error.args[0]}") from None
+    for key, message in getattr(stages, "check_references", lambda _: [])(config):
+        raise ConfigError(f"config error: {paper}.{key}: {message}")
 
 
 def section_of(config: Mapping, paper: str, scenario: str) -> Mapping:

@@ -1,4 +1,4 @@
-"""milstein2021 contract: a bad config stops before any job with one line naming the key, and
+"""milstein2021 contract (its bad configs are rows of ``tests/workflow/test_bad_configs.py``):
 each sub-model reruns alone (its stages declare only its own config and import only its own
 code), with B's second induction reading the files its first induction wrote."""
 
@@ -8,67 +8,21 @@ import copy
 
 import pytest
 
-from synplast.config import ConfigError, validate_config
+from synplast.config import validate_config
 from synplast.pipeline import graph
 from synplast.provenance import code_files
 from tests.conftest import SCHEMA
-from tests.workflow.helpers import assert_bad_config_stops_before_any_job
 
 PAPER = "milstein2021"
 
-BAD = [
-    # the fitted model requires tau_ET > tau_IS (B and C)
-    ({"model": {"B": {"tau_IS_ms": 1700.0}}}, "model.B.tau_IS_ms"),
-    (
-        {"scenarios": {"C-network": {"model": {"C": {"tau_IS_ms": 1664.103}}}}},
-        "C-network.model.C.tau_IS_ms",
-    ),
-    # a plateau longer than a lap (7480 ms)
-    ({"protocol": {"B": {"plateau_ms": 8000.0}}}, "protocol.B.plateau_ms"),
-    ({"model": {"C": {"plateau_ms": 7400.0}}}, "model.C.plateau_ms"),
-    # non-positive maximum weights
-    (
-        {"model": {"A": {"variants": {"nonlinear": {"W_max": 0.0}}}}},
-        "model.A.variants.nonlinear.W_max",
-    ),
-    (
-        {"scenarios": {"A-seed": {"model": {"A": {"variants": {"short": {"W_max": -4.0}}}}}}},
-        "A-seed.model.A.variants.short.W_max",
-    ),
-    ({"model": {"B": {"peak_delta_weight": 0.0}}}, "model.B.peak_delta_weight"),
-    # others
-    ({"protocol": {"B": {"induction2_init": "model_induction1"}}}, "protocol.B.induction2_init"),
-    ({"analysis": {"C": {"reward_zone_cm": [100.0, 80.0]}}}, "analysis.C.reward_zone_cm"),
-    ({"model": {"C": {"rng": "mersenne"}}}, "model.C.rng"),
-]
-
 
 def merged(config: dict, override: dict) -> dict:
+    """``config`` with ``override`` merged into the paper's section."""
     from synplast.config import deep_merge
 
     out = copy.deepcopy(config)
     out[PAPER] = deep_merge(out[PAPER], override)
     return out
-
-
-@pytest.mark.parametrize(("override", "key"), BAD)
-def test_bad_config_is_one_line_naming_the_key(main_config, override, key):
-    with pytest.raises(ConfigError) as error:
-        validate_config(merged(main_config, override), SCHEMA)
-    message = str(error.value)
-    assert "\n" not in message and key in message and message.startswith("config error: ")
-
-
-def test_bad_config_stops_the_workflow_before_any_job(repo, tmp_path):
-    assert_bad_config_stops_before_any_job(
-        repo,
-        tmp_path,
-        "milstein2021:\n  model:\n    B:\n      tau_IS_ms: 1700.0\n",
-        "model.B.tau_IS_ms",
-    )
-
-
-# --- reruns ----------------------------------------------------------------------------------
 
 
 def stages_of(config: dict, submodels: set[str]) -> list[tuple[str, str]]:

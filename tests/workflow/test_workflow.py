@@ -24,23 +24,11 @@ from synplast.registry import REGISTRY
 from synplast.stagefile import PROVENANCE_ATTRS, config_sha256, read_stage
 from tests.conftest import load_config
 from tests.workflow.helpers import (
-    assert_bad_config_stops_before_any_job,
-    make_scratch_copy,
     snakemake,
     synplast_cli,
 )
 
 SLURM_COMMANDS = ("sbatch", "srun", "squeue", "sacct", "scontrol", "sinfo", "scancel")
-
-
-@pytest.fixture(scope="module")
-def tiny_run(repo, tmp_path_factory):
-    """The small config's ``all``, run for real once in a scratch copy."""
-    work = tmp_path_factory.mktemp("workflow")
-    env = make_scratch_copy(repo, work)
-    done = snakemake(work, "--cores", "2", "all", "--configfile", "config/small.yaml", env=env)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return work, env
 
 
 def stage_files(work: Path) -> list[Path]:
@@ -107,38 +95,6 @@ def test_slurm_profile_plans_without_slurm_installed(repo, tmp_path):
     done = snakemake(repo, "--profile", "profiles/slurm", "-n", "--forceall", "all", env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "scorecard" in done.stdout + done.stderr
-
-
-# --- bad config ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("override", "names"),
-    [
-        ("tsodyks2000:\n  model:\n    dt_msec: 1.0\n", "tsodyks2000.model.dt_msec"),
-        (
-            "tsodyks2000:\n  model:\n    connection_probability: 1.5\n",
-            "tsodyks2000.model.connection_probability",
-        ),
-        (
-            "tsodyks2000:\n  scenarios:\n    main:\n      seeds: [-3]\n",
-            "tsodyks2000.scenarios.main.seeds",
-        ),
-        (
-            "tsodyks2000:\n  scenarios:\n    main:\n      seeds: [1]\n"
-            "      model: {v0_mode: hot}\n",
-            "tsodyks2000.scenarios.main.model.v0_mode",
-        ),
-        (
-            "tsodyks2000:\n  figures:\n    fig1: {scenario: nowhere, seed: 1}\n",
-            "tsodyks2000.figures.fig1.scenario",
-        ),
-    ],
-)
-def test_bad_config_stops_before_any_job_with_one_line_naming_the_key(
-    repo, tmp_path, override, names
-):
-    assert_bad_config_stops_before_any_job(repo, tmp_path, override, names)
 
 
 # --- the tiny real run -----------------------------------------------------------------------
@@ -388,13 +344,46 @@ def test_config_change_reruns_exactly_the_jobs_that_depend_on_it(
     assert planned_kinds(work, env) == set()
 
 
-def test_damaged_stage_file_fails_its_job_with_a_message_naming_it(tiny_run, tmp_path):
+def _truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[:2000])
+
+
+def _foreign_netcdf(path: Path) -> None:
+    """A valid NetCDF file that is no stage file (no provenance)."""
+    import xarray as xr
+
+    path.unlink()
+    xr.Dataset({"v": ("t", [1.0, 2.0])}).to_netcdf(path)
+
+
+def _another_stage(path: Path) -> None:
+    """A real stage file of the same run, but of another stage."""
+    shutil.copy2(path.with_name("inputs.nc"), path)
+
+
+def _not_netcdf(path: Path) -> None:
+    path.write_text("plastic weights, see the lab notebook\n")
+
+
+DAMAGES = {
+    "truncated": (_truncate, "plastic.nc: not a readable NetCDF stage file"),
+    "foreign_netcdf": (_foreign_netcdf, "plastic.nc: missing provenance attribute(s)"),
+    "another_stage": (_another_stage, "plastic.nc: stage is 'inputs', expected 'plastic'"),
+    "not_netcdf": (_not_netcdf, "plastic.nc: not a readable NetCDF stage file"),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_damaged_stage_file_fails_its_job_with_one_line_naming_it(tiny_run, tmp_path, damage):
+    """A truncated, foreign or wrong file given as a job's input stops that job: the log
+    names the file in one line, and the job's own output is not written."""
     work, env = tiny_run
     copy = tmp_path / "work"
     shutil.copytree(work, copy, symlinks=True)
     env = {**env, "PYTHONPATH": str(copy / "src")}
     target = copy / "results/tsodyks2000/main/seed1/plastic.nc"
-    target.write_bytes(target.read_bytes()[:2000])
+    spoil, message = DAMAGES[damage]
+    spoil(target)
     done = snakemake(
         copy,
         "--cores",
@@ -406,5 +395,8 @@ def test_damaged_stage_file_fails_its_job_with_a_message_naming_it(tiny_run, tmp
         env=env,
     )
     assert done.returncode != 0
-    assert "plastic.nc: not a readable NetCDF stage file" in done.stderr
+    lines = [line for line in done.stderr.splitlines() if message in line]
+    assert lines, done.stderr[-3000:]
+    log = (copy / "logs/tsodyks2000/main/seed1/test.log").read_text()
+    assert [line for line in log.splitlines() if message in line], log[-3000:]
     assert not (copy / "results/tsodyks2000/main/seed1/test.nc").exists()

@@ -241,7 +241,9 @@ def check_request(config: Mapping, paper: str, request: Request) -> Stage:
     return declared
 
 
-def _dotted(config: Mapping, key: str):
+def dotted_value(config: Mapping, key: str):
+    """The value at a dotted key (``protocol.B.start_from``) of a nested mapping; None if
+    any part is absent."""
     node = config
     for part in key.split("."):
         if not isinstance(node, Mapping) or part not in node:
@@ -262,7 +264,7 @@ def upstream_requests(config: Mapping, paper: str, request: Request) -> list[Req
         scenario = read.scenario or request.scenario
         if read.scenario_from:
             resolved = resolved or scenario_config(config, paper, request.scenario)
-            scenario = _dotted(resolved, read.scenario_from)
+            scenario = dotted_value(resolved, read.scenario_from)
             if scenario is None:
                 found.append(None)
                 continue

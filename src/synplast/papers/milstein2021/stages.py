@@ -135,6 +135,44 @@ FIGURE_MODULES = {
 check_scenario = consistency_errors
 """Cross-key checks of a resolved scenario, run by the config validation before any job."""
 
+CLAIM_SUBMODELS = {
+    "scenario": "A",
+    "A_seed_scenario": "A",
+    "B_induction1_scenario": "B",
+    "B_induction2_scenario": "B",
+    "C_scenario": "C",
+}
+"""The sub-model each claims key must name a scenario of."""
+
+
+def _figure_submodel(figure: str) -> str:
+    return {"A": "A", "B": "B", "C": "C"}[figure[0]]
+
+
+def check_references(config: dict) -> list[tuple[str, str]]:
+    """Each figure and each claims key must name scenarios of the sub-model it draws or
+    measures (``A_*`` figures Model A, ``B_induction`` Model B, ``C_network`` Model C)."""
+    section = config[PAPER]
+    named = [
+        (
+            f"figures.{figure}",
+            _figure_submodel(figure),
+            spec.get("scenarios", [spec.get("scenario")]),
+        )
+        for figure, spec in section["figures"].items()
+    ]
+    named += [
+        (f"claims.{key}", submodel, [section["claims"][key]])
+        for key, submodel in CLAIM_SUBMODELS.items()
+    ]
+    errors = []
+    for key, submodel, scenarios in named:
+        for scenario in scenarios:
+            found = section["scenarios"][scenario].get("submodel")
+            if found != submodel:
+                errors.append((key, f"{scenario!r} runs sub-model {found}, not {submodel}"))
+    return errors
+
 
 def _chain(scenario: str, stages: tuple[str, ...]) -> list[tuple[str, None, str]]:
     return [(scenario, None, stage) for stage in stages]

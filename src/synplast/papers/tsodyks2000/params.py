@@ -87,3 +87,31 @@ class ModelParams:
 
     def steps(self, duration_ms: float) -> int:
         return timestep(duration_ms, self.dt_ms)
+
+
+def _whole_steps(duration_ms: float, dt_ms: float) -> bool:
+    """Whether ``duration_ms`` is a whole, positive number of clock steps."""
+    steps = duration_ms / dt_ms
+    return round(steps) >= 1 and abs(steps - round(steps)) < 1e-6
+
+
+def consistency_errors(params: Mapping) -> list[tuple[str, str]]:
+    """Problems that involve several keys of a resolved scenario config (run by the config
+    validation before any job): the reset below the threshold, both phases a whole number of
+    clock steps, each pathway's mean U inside its truncation bounds."""
+    model, protocol = params["model"], params["protocol"]
+    errors = []
+    if model["v_reset_mV"] >= model["v_thresh_mV"]:
+        errors.append(("model.v_reset_mV", "must be below v_thresh_mV"))
+    for key in ("burn_in_ms", "record_ms"):
+        if not _whole_steps(protocol[key], model["dt_ms"]):
+            errors.append(
+                (f"protocol.{key}", f"must be a whole number of dt_ms ({model['dt_ms']})")
+            )
+    for name, pathway in model["pathways"].items():
+        if not pathway["U_min"] <= pathway["U"] <= pathway["U_max"]:
+            errors.append((f"model.pathways.{name}.U", "must lie within [U_min, U_max]"))
+    low, high = model["A_bounds_factor"]
+    if low >= high:
+        errors.append(("model.A_bounds_factor", "needs min < max"))
+    return errors

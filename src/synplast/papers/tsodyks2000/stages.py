@@ -12,6 +12,8 @@ from __future__ import annotations
 from synplast.config import scenario_config
 from synplast.pipeline.graph import standard_chain
 
+from .params import consistency_errors
+
 PAPER = "tsodyks2000"
 
 STAGES = standard_chain(
@@ -19,6 +21,9 @@ STAGES = standard_chain(
     plastic=("model", "protocol.burn_in_ms"),
     test=("model", "protocol.record_ms", "analysis"),
 )
+
+check_scenario = consistency_errors
+"""Cross-key checks of a resolved scenario, run by the config validation before any job."""
 
 
 def figure_requests(config: dict, figure: str) -> list[tuple[str, int, str]]:
