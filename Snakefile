@@ -8,3 +8,8 @@
 
 
 include: "workflow/Snakefile"
+
+
+# Snakemake does not keep a `default_target: True` set in an included file, so without a target
+# nothing would be planned (`snakemake --report` and a bare `snakemake` need one): name it here.
+workflow.default_target = "all"

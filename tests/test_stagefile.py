@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
+import struct
 import subprocess
 import sys
 import time
 
+import netCDF4
 import numpy as np
 import pytest
 import xarray as xr
 
 from synplast.stagefile import (
     PROVENANCE_ATTRS,
+    TRAILER_LENGTH,
     StageFileError,
+    _append_trailer,
     config_sha256,
     read_stage,
     write_stage,
@@ -103,10 +108,82 @@ def test_truncated_and_foreign_files_are_one_line_errors(tmp_path):
         read_stage(path)
     plain = tmp_path / "plain.nc"
     dataset().to_netcdf(plain)
+    with pytest.raises(StageFileError, match="no checksum trailer"):
+        read_stage(plain)
+    _append_trailer(plain)  # a well-formed file, but without provenance
     with pytest.raises(StageFileError, match="missing provenance attribute"):
         read_stage(plain)
     with pytest.raises(StageFileError, match="does not exist"):
         read_stage(tmp_path / "absent.nc")
+
+
+def test_the_checksum_trailer_is_the_sha256_of_the_rest_of_the_file(tmp_path):
+    raw = write_stage(dataset(), tmp_path / "f.nc", **PROVENANCE).read_bytes()
+    body, trailer = raw[:-TRAILER_LENGTH], raw[-TRAILER_LENGTH:]
+    assert trailer == b"\nsynplast sha256 " + hashlib.sha256(body).hexdigest().encode() + b"\n"
+    assert body.startswith(b"\x89HDF\r\n\x1a\n")
+    # every NetCDF reader ignores the trailer
+    with xr.open_dataset(tmp_path / "f.nc") as plain:
+        np.testing.assert_array_equal(plain["rate_Hz"].values, dataset()["rate_Hz"].values)
+
+
+def flip_byte_of(path, value: bytes) -> None:
+    """Flip the lowest bit of the last byte of the first occurrence of ``value`` in ``path``."""
+    raw = bytearray(path.read_bytes())
+    offset = raw.find(value)
+    assert offset >= 0, "value not stored verbatim"
+    raw[offset + len(value) - 1] ^= 1
+    path.write_bytes(bytes(raw))
+
+
+@pytest.mark.parametrize(
+    ("variable", "stored"),
+    [
+        # a scalar is stored contiguously, without an HDF5 checksum
+        ("dt_ms", struct.pack("<d", 0.123456789)),
+        # strings live in HDF5's global heap, without a checksum
+        ("label", b"synapse-statement"),
+    ],
+)
+def test_a_flipped_byte_that_hdf5_would_not_notice_is_refused(tmp_path, variable, stored):
+    ds = dataset().assign(
+        dt_ms=((), 0.123456789, {"units": "ms", "long_name": "clock step"}),
+        label=((), "synapse-statement", {"units": "1", "long_name": "label"}),
+    )
+    path = write_stage(ds, tmp_path / "f.nc", **PROVENANCE)
+    flip_byte_of(path, stored)
+    with xr.open_dataset(path) as plain:  # HDF5 itself reads back another value, silently
+        assert plain[variable].values != ds[variable].values
+    with pytest.raises(StageFileError, match="differ from its checksum trailer") as error:
+        read_stage(path)
+    assert str(error.value).startswith(f"{path}: ") and "\n" not in str(error.value)
+
+
+def test_numeric_arrays_carry_hdf5_chunk_checksums_and_coordinates_no_fill_value(tmp_path):
+    path = write_stage(dataset(), tmp_path / "f.nc", **PROVENANCE)
+    with netCDF4.Dataset(path) as handle:
+        assert handle.variables["rate_Hz"].filters()["fletcher32"]
+        assert handle.variables["neuron"].filters()["fletcher32"]
+        assert "_FillValue" not in handle.variables["neuron"].ncattrs()
+
+
+def test_a_text_index_is_stored_as_a_cf_label_and_read_back_as_the_index(tmp_path):
+    claims = ["rate_rises", "x_recovers"]
+    ds = xr.Dataset(
+        {"value": (("claim",), [1.0, 2.0], {"units": "1", "long_name": "measured value"})},
+        coords={"claim": ("claim", claims, {"units": "1", "long_name": "claim id"})},
+    )
+    path = write_stage(ds, tmp_path / "f.nc", **PROVENANCE)
+    with netCDF4.Dataset(path) as handle:
+        assert "claim" not in handle.variables  # no text-valued coordinate variable
+        label = handle.variables["claim_label"]
+        assert label.dimensions == ("claim",) and label.labels_dimension == "claim"
+        assert handle.variables["value"].coordinates == "claim_label"
+    back = read_stage(path)
+    assert list(back.indexes["claim"]) == claims
+    assert back["claim"].attrs == {"units": "1", "long_name": "claim id"}
+    assert "claim_label" not in back.variables
+    assert back["value"].sel(claim="x_recovers").item() == 2.0
 
 
 def test_a_failed_write_leaves_nothing_behind(tmp_path, monkeypatch):

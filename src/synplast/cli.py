@@ -1,10 +1,19 @@
 """The ``synplast`` command.
 
-``synplast trace FILE``
+``synplast trace [--config] FILE``
     Print the chain of files behind a figure (PNG, PDF or NetCDF), a stage file, or the
     scorecard JSON: for each file its stage, paper, scenario, seed, config hash, code hash and
     git commit, then its upstream files, recursively, each checked against the sha256 recorded
-    when it was consumed (``ok``, ``CHANGED`` or ``MISSING``).
+    when it was consumed (``ok``, ``CHANGED`` or ``MISSING``), down to the stage files that read
+    no other file, marked ``(root)``.  ``--config`` prints under every stage file the exact
+    config it ran with (compact JSON).
+
+``synplast verify FILE [FILE ...]``
+    Recompute every checksum of the chains behind the files (as ``trace`` walks them) and
+    print one line per file that no longer matches what produced it: changed since it was read,
+    missing, unreadable or without provenance, a config hash that is not its config's, a named
+    NetCDF file whose content fails its checksum; then a summary line.  Exit status 0 when
+    everything matches, 1 otherwise.
 
 ``synplast stage PAPER STAGE SCENARIO [SEED]`` / ``synplast figure PAPER FIGURE`` /
 ``synplast claims PAPER``
@@ -33,19 +42,8 @@ DEFAULT_SCHEMA = Path("workflow/schemas/config.schema.yaml")
 DEFAULT_CONFIG = Path("config/config.yaml")
 
 
-def _file_provenance(path: Path) -> dict:
-    """Provenance attributes of a NetCDF stage file or a figure (PNG/PDF)."""
-    if path.suffix in (".png", ".pdf"):
-        from synplast.plotting import read_figure_provenance
-
-        return read_figure_provenance(path)
-    import netCDF4
-
-    with netCDF4.Dataset(path) as handle:
-        return {key: handle.getncattr(key) for key in handle.ncattrs()}
-
-
 def _seed_text(attrs: dict) -> str:
+    """``seed=N``, ``seeds=A,B,...`` or ``deterministic``."""
     if "seed" in attrs:
         return f"seed={attrs['seed']}"
     if "seeds" in attrs:
@@ -54,6 +52,7 @@ def _seed_text(attrs: dict) -> str:
 
 
 def _describe(attrs: dict) -> str:
+    """One line of a file's provenance: stage, paper, scenario, seed and hashes."""
     dirty = "+dirty" if int(attrs.get("git_dirty", 0)) else ""
     return (
         f"stage={attrs.get('stage')} paper={attrs.get('paper')} "
@@ -65,48 +64,74 @@ def _describe(attrs: dict) -> str:
     )
 
 
-def trace(
-    path: str | Path, out=None, _depth: int = 0, _status: str = "", _seen: set | None = None
-) -> int:
-    """Print the provenance chain of ``path``; returns the number of problems found.
+def _status(link) -> str:
+    """The bracketed check of a link against the record of the file that read it."""
+    if link.missing:
+        return " [MISSING]"
+    if link.changed:
+        return " [CHANGED since it was read]"
+    if link.pinned or (link.recorded_by is not None and "recorded" not in link.problems):
+        return " [ok]"
+    return ""
+
+
+def trace(path: str | Path, out=None, *, show_config: bool = False) -> int:
+    """Print the provenance chain of ``path``; returns the number of files with a problem.
 
     A file reached a second time (e.g. ``inputs.nc`` via ``plastic.nc``) is listed without
-    its upstream again.
+    its upstream again.  ``show_config`` prints each stage file's ``config_json``.
     """
-    from synplast.provenance import file_sha256
+    from synplast.chain import ChainWalker
 
     out = out or sys.stdout
-    seen = set() if _seen is None else _seen
-    path = Path(path)
-    indent = "  " * _depth
-    if path.suffix == ".json" and _depth == 0:
-        rows = json.loads(path.read_text())["claims"]
-        print(f"{path}: scorecard of {len(rows)} claims", file=out)
-        return sum(
-            trace(src, out, 1, _seen=seen) for src in dict.fromkeys(r["source"] for r in rows)
-        )
-    if path.resolve() in seen:
-        print(f"{indent}{path}{_status} (listed above)", file=out)
-        return 0
-    seen.add(path.resolve())
-    try:
-        attrs = _file_provenance(path)
-    except Exception as error:  # unreadable or foreign file: say so, in one line
-        print(f"{indent}{path}{_status}: no provenance ({error})", file=out)
-        return 1
-    print(f"{indent}{path}{_status}: {_describe(attrs)}", file=out)
     problems = 0
-    upstream = json.loads(attrs.get("inputs_sha256", "{}") or "{}")
-    for parent, recorded in upstream.items():
-        parent_path = Path(parent)
-        if not parent_path.is_file():
-            print(f"{indent}  {parent} [MISSING]", file=out)
+    for link in ChainWalker().walk(path):
+        problems += bool(link.problems)
+        indent = "  " * link.depth
+        head = f"{indent}{link.path}{_status(link)}"
+        if link.scorecard_claims is not None:
+            print(f"{link.path}: scorecard of {link.scorecard_claims} claims", file=out)
+        elif link.missing:
+            print(head, file=out)
+        elif link.repeat:
+            print(f"{head} (listed above)", file=out)
+        elif link.attrs is None:
+            print(f"{head}: {link.problems['unreadable']}", file=out)
+        else:
+            root = " (root)" if link.is_root else ""
+            print(f"{head}: {_describe(link.attrs)}{root}", file=out)
+            if show_config and "config_json" in link.attrs:
+                print(f"{indent}  config: {link.attrs['config_json']}", file=out)
+        for kind, text in link.problems.items():
+            if kind not in ("missing", "changed") and link.attrs is not None:
+                print(f"{indent}  ! {text}", file=out)
+    return problems
+
+
+def verify(paths: list[str | Path], out=None) -> int:
+    """Check the chains behind ``paths``; print one line per file that no longer matches what
+    produced it, then a summary.  Returns the number of such lines."""
+    from synplast.chain import ChainWalker
+
+    out = out or sys.stdout
+    walker = ChainWalker(check_contents=True)
+    problems = 0
+    reached: set[Path] = set()
+    for path in paths:
+        for link in walker.walk(path):
+            reached.add(link.path.resolve())
+            if not link.problems:
+                continue
             problems += 1
-            continue
-        same = file_sha256(parent_path) == recorded
-        status = " [ok]" if same else " [CHANGED since it was read]"
-        problems += 0 if same else 1
-        problems += trace(parent_path, out, _depth + 1, status, seen)
+            where = (
+                f"recorded by {link.recorded_by}"
+                if link.recorded_by is not None
+                else "named on the command line"
+            )
+            print(f"{link.path}: {'; '.join(link.problems.values())} ({where})", file=out)
+    files = len(reached)
+    verdict = "all match" if not problems else f"{problems} problem{'s' * (problems != 1)}"
+    print(f"verified {files} file{'s' * (files != 1)}: {verdict}", file=out)
     return problems
 
 
@@ -126,6 +151,13 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_trace = sub.add_parser("trace", help="print the provenance chain of a file")
     p_trace.add_argument("file")
+    p_trace.add_argument(
+        "--config", action="store_true", help="print the config every stage file ran with"
+    )
+    p_verify = sub.add_parser(
+        "verify", help="recompute the checksums of the chains behind files; exit 1 on a mismatch"
+    )
+    p_verify.add_argument("files", nargs="+")
     configs = argparse.ArgumentParser(add_help=False)
     configs.add_argument(
         "--configfile",
@@ -149,14 +181,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from synplast.config import ConfigError
+    from synplast.kernels.guard import SimulationDiverged
     from synplast.stagefile import StageFileError
 
     try:
         if args.command == "trace":
             if not Path(args.file).is_file():
                 raise FileNotFoundError(f"{args.file}: no such file")
-            problems = trace(args.file)
+            problems = trace(args.file, show_config=args.config)
             return 1 if problems else 0
+        if args.command == "verify":
+            return 1 if verify(args.files) else 0
         config = load_config(args.configfile)
         if args.command == "check-config":
             print(f"config ok: {', '.join(args.configfile)}")
@@ -167,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
             error = error.args[0] if error.args else error
         print(f"synplast: {error}", file=sys.stderr)
         return 2
+    except SimulationDiverged as error:  # one line: paper, scenario, seed, stage, step, variable
+        print(f"synplast: {error}", file=sys.stderr)
+        return 1
     except BrokenPipeError:  # e.g. `synplast trace FILE | head`
         return 0
 

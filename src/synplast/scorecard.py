@@ -26,7 +26,15 @@ import xarray as xr
 from synplast.claimkit import VERDICTS, ClaimResult, summary
 from synplast.stagefile import atomic_write_text, var_attrs
 
-__all__ = ["ClaimResult", "claims_dataset", "control_rows", "render", "rows"]
+__all__ = [
+    "ClaimResult",
+    "claims_dataset",
+    "control_rows",
+    "render",
+    "render_html",
+    "rows",
+    "write_html",
+]
 
 NOT_MEASURED = -1
 """``control_holds`` of a claim the control does not measure (its protocol did not run)."""
@@ -211,6 +219,16 @@ def _fmt(value: float) -> str:
     return f"{value:.3g}"
 
 
+def _measurement(row: dict) -> str:
+    """``measure: mean ± SD [min, max] units`` of one scorecard row."""
+    s = row["summary"]
+    units = "" if row["units"] == "1" else f" {row['units']}"
+    return (
+        f"{row['measure']}: {_fmt(s['mean'])} ± {_fmt(s['sd'])} "
+        f"[{_fmt(s['min'])}, {_fmt(s['max'])}]{units}"
+    )
+
+
 def render(
     all_rows: list[dict],
     markdown_path: str | Path,
@@ -233,12 +251,7 @@ def render(
         "|---|---|---|---|---|---|---|",
     ]
     for row in all_rows:
-        s = row["summary"]
-        units = "" if row["units"] == "1" else f" {row['units']}"
-        measurement = (
-            f"{row['measure']}: {_fmt(s['mean'])} ± {_fmt(s['sd'])} "
-            f"[{_fmt(s['min'])}, {_fmt(s['max'])}]{units}"
-        )
+        measurement = _measurement(row)
         verdict = f"**{row['verdict']}**"
         if row["not_reproduced"] and row["verdict"] != "reproduced":
             verdict += f": {row['not_reproduced']}"
@@ -284,3 +297,100 @@ def _control_lines(all_rows: list[dict], controls: Sequence[dict]) -> list[str]:
         + ".",
     ]
     return lines
+
+
+# ---------------------------------------------------------------------------- HTML
+
+HTML_STYLE = """
+body { font-family: system-ui, sans-serif; font-size: 14px; margin: 1.5em; color: #1e293b; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.5em; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #cbd5e1; padding: 4px 6px; text-align: left; vertical-align: top; }
+th { background: #f1f5f9; }
+code { font-size: 0.9em; }
+.claim-id { color: #475569; font-size: 0.85em; }
+.reproduced { color: #15803d; font-weight: bold; }
+.not-reproduced { color: #b45309; font-weight: bold; }
+.failed, .not-rejected { color: #b91c1c; font-weight: bold; }
+.rejected { color: #15803d; font-weight: bold; }
+"""
+
+
+def render_html(document: Mapping) -> str:
+    """The scorecard (``{"claims": rows, "controls": rows}``, as in the JSON) as one HTML page:
+    the same claims, negative controls, unguarded claims and sources as the Markdown."""
+    from html import escape
+
+    all_rows, controls = list(document["claims"]), list(document.get("controls", []))
+    counts = {verdict: sum(row["verdict"] == verdict for row in all_rows) for verdict in VERDICTS}
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8"><title>synplast scorecard</title>',
+        f"<style>{HTML_STYLE}</style></head><body>",
+        "<h1>synplast scorecard</h1>",
+        f"<p>{len(all_rows)} claims: {counts['reproduced']} reproduced, "
+        f"{counts['not reproduced']} not reproduced (the reference model itself does not show "
+        f"them; evidence given), {counts['failed']} failed (a defect of the replication). A "
+        "claim holds when its criterion holds for every seed; the measurement is mean ± SD "
+        "[min, max] over seeds.</p>",
+        "<h2>Claims</h2>",
+        "<table><thead><tr><th>paper</th><th>claim</th><th>expectation</th><th>measurement</th>"
+        "<th>seeds passing</th><th>verdict</th><th>failed by controls</th></tr></thead><tbody>",
+    ]
+    for row in all_rows:
+        verdict = row["verdict"]
+        cell = f'<span class="{verdict.replace(" ", "-")}">{escape(verdict)}</span>'
+        if row["not_reproduced"] and verdict != "reproduced":
+            cell += f": {escape(row['not_reproduced'])}"
+        out.append(
+            f"<tr><td>{escape(row['paper'])}</td><td>{escape(row['statement'])} "
+            f'<span class="claim-id">(<code>{escape(row["claim"])}</code>)</span></td>'
+            f"<td>{escape(row['expectation'])}</td><td>{escape(_measurement(row))}</td>"
+            f"<td>{row['seeds_passing']}/{len(row['seeds'])}</td><td>{cell}</td>"
+            f"<td>{escape(', '.join(row['failed_by_controls']) or 'none')}</td></tr>"
+        )
+    out += [
+        "</tbody></table>",
+        "<h2>Negative controls</h2>",
+        "<p>Deliberately wrong models that a careless replication could be, measured on every "
+        "claim. A control is rejected when it fails every claim it is aimed at.</p>",
+        "<table><thead><tr><th>paper</th><th>control</th><th>what is wrong</th><th>aimed at</th>"
+        "<th>claims it fails</th><th>rejected</th></tr></thead><tbody>",
+    ]
+    for c in controls:
+        rejected = (
+            '<span class="rejected">yes</span>'
+            if c["rejected"]
+            else '<span class="not-rejected">NO</span>'
+        )
+        out.append(
+            f"<tr><td>{escape(c['paper'])}</td><td>{escape(c['control'])} "
+            f"(<code>{escape(c['scenario'])}</code>)</td><td>{escape(c['description'])}</td>"
+            f"<td>{escape(', '.join(c['aimed_at']))}</td>"
+            f"<td>{escape(', '.join(c['fails']) or 'none')}</td><td>{rejected}</td></tr>"
+        )
+    unguarded = [
+        f"{row['paper']}.{row['claim']}" for row in all_rows if not row["failed_by_controls"]
+    ]
+    out += [
+        "</tbody></table>",
+        "<p>Claims that no control fails (no wrong model shows that they have power): "
+        + escape(", ".join(unguarded) if unguarded else "none")
+        + ".</p>",
+        "<h2>Sources</h2>",
+        "<p>Trace any of them with <code>synplast trace FILE</code>:</p>",
+        "<ul>",
+        *(
+            f"<li><code>{escape(source)}</code></li>"
+            for source in sorted({row["source"] for row in all_rows})
+        ),
+        "</ul>",
+        "</body></html>",
+    ]
+    return "\n".join(out) + "\n"
+
+
+def write_html(json_path: str | Path, html_path: str | Path) -> Path:
+    """Write the HTML scorecard of the scorecard JSON at ``json_path``, atomically."""
+    document = json.loads(Path(json_path).read_text(encoding="utf-8"))
+    return atomic_write_text(html_path, render_html(document))

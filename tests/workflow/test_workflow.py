@@ -367,7 +367,7 @@ def _not_netcdf(path: Path) -> None:
 
 DAMAGES = {
     "truncated": (_truncate, "plastic.nc: not a readable NetCDF stage file"),
-    "foreign_netcdf": (_foreign_netcdf, "plastic.nc: missing provenance attribute(s)"),
+    "foreign_netcdf": (_foreign_netcdf, "plastic.nc: not a readable NetCDF stage file"),
     "another_stage": (_another_stage, "plastic.nc: stage is 'inputs', expected 'plastic'"),
     "not_netcdf": (_not_netcdf, "plastic.nc: not a readable NetCDF stage file"),
 }

@@ -29,8 +29,19 @@ rule scorecard:
     input:
         claims_files,
     output:
-        markdown=report(f"{RESULTS}/scorecard.md", caption="../report/scorecard.rst"),
+        markdown=report(
+            f"{RESULTS}/scorecard.md",
+            caption="../report/scorecard.rst",
+            category="scorecard",
+            labels={"scorecard": "Markdown (download)"},
+        ),
         json=f"{RESULTS}/scorecard.json",
+        html=report(
+            f"{RESULTS}/scorecard.html",
+            caption="../report/scorecard.rst",
+            category="scorecard",
+            labels={"scorecard": "every claim and negative control (view)"},
+        ),
     log:
         "logs/scorecard.log",
     benchmark:

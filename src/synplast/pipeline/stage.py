@@ -1,7 +1,9 @@
 """Run one declared stage of any paper, for one scenario (and seed, if the stage is seeded).
 
 Reads and checks the stage files the declaration says it reads, calls the stage function with
-exactly the config sections it declares, and writes the result with its provenance.
+exactly the config sections it declares, and writes the result with its provenance.  A
+simulation that diverges (:class:`synplast.kernels.guard.SimulationDiverged`) stops the job
+with one line naming the paper, scenario, seed, stage, step and variable, and writes nothing.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import importlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from synplast.kernels.guard import SimulationDiverged
 from synplast.pipeline.graph import (
     Request,
     check_request,
@@ -51,7 +54,8 @@ def run_stage(
 
     ``input_paths`` are the files the rule was given, in the order the stage declares its
     reads (default: their standard paths under ``config["results_dir"]``); ``output``
-    defaults to the stage's standard path.
+    defaults to the stage's standard path.  A diverging simulation raises
+    :class:`~synplast.kernels.guard.SimulationDiverged` naming this job, and no file is written.
     """
     root = config.get("results_dir", "results")
     request = Request(scenario, None if seed is None else int(seed), stage)
@@ -86,7 +90,11 @@ def run_stage(
     params = stage_params(config, paper, scenario, stage)
     function = _stage_function(paper, declared)
     seeded = (request.seed,) if declared.seeded else ()
-    result = function(*datasets, params, *seeded)
+    try:
+        result = function(*datasets, params, *seeded)
+    except SimulationDiverged as error:
+        error.locate(paper, scenario, request.seed, stage)
+        raise
     package = importlib.import_module(f"synplast.papers.{paper}")
     return write_stage(
         result,

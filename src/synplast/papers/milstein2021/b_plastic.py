@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from synplast.kernels.guard import raise_if_diverged
 from synplast.stagefile import var_attrs
 
 from .fitted_rule import rule_constants
@@ -14,7 +15,9 @@ VARIABLES = ("delta_W", "w_norm", "ramp")
 
 
 def run_plastic(inputs: xr.Dataset, start: xr.Dataset | None, params: dict) -> xr.Dataset:
-    """The per-lap weight updates of one induction, from the chosen starting weights."""
+    """The per-lap weight updates of one induction, from the chosen starting weights; a
+    non-finite weight raises :class:`synplast.kernels.guard.SimulationDiverged` naming the
+    induction lap."""
     from . import rule  # Numba: imported only by the jobs that run it
 
     model, protocol = params["model"]["B"], params["protocol"]["B"]
@@ -34,9 +37,15 @@ def run_plastic(inputs: xr.Dataset, start: xr.Dataset | None, params: dict) -> x
     dx = (inputs["down_time_ms"].values[1] - inputs["down_time_ms"].values[0]) / 1000.0
     states, P_laps, Q_laps = [w * peak_weight - 1.0], [], []
     P, Q = np.empty(ET.shape[0]), np.empty(ET.shape[0])
-    for lo, hi in zip(inputs["window_start"].values, inputs["window_stop"].values, strict=True):
+    windows = zip(inputs["window_start"].values, inputs["window_stop"].values, strict=True)
+    for lap, (lo, hi) in enumerate(windows, start=1):
         rule.window_integrals(ET, IS, int(lo), int(hi), 0, pot, dep, dx, P, Q)
-        rule.update_weights(w, P, Q, model["k_pot_per_s"], model["k_dep_per_s"])
+        bad, value = rule.update_weights(w, P, Q, model["k_pot_per_s"], model["k_dep_per_s"])
+        raise_if_diverged(
+            (lap if bad >= 0 else -1, 0, value),
+            rule.VARIABLES,
+            f"induction lap {lap}, input {bad}",
+        )
         states.append(w * peak_weight - 1.0)
         P_laps.append(P.copy())
         Q_laps.append(Q.copy())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from synplast.kernels.guard import raise_if_diverged
 from synplast.rng import stream
 from synplast.stagefile import var_attrs
 
@@ -48,8 +49,10 @@ class PeriodicInterpolator:
 
 
 def run_network(inputs: xr.Dataset, calibration: xr.Dataset, params: dict, seed: int) -> xr.Dataset:
-    """The lap iterations of one trial (``seed``)."""
+    """The lap iterations of one trial (``seed``); a non-finite weight raises
+    :class:`synplast.kernels.guard.SimulationDiverged` naming the lap and the cell."""
     from . import network_kernel as K  # Numba: imported only by the jobs that run it
+    from .rule import VARIABLES as rule_variables
 
     track = Track(params["model"]["track"])
     model, protocol = params["model"]["C"], params["protocol"]["C"]
@@ -118,10 +121,21 @@ def run_network(inputs: xr.Dataset, calibration: xr.Dataset, params: dict, seed:
         cells = np.nonzero(n_onsets)[0].astype(np.int64)
         lo = lap_index * per_lap_down
         hi = lo + 2 * per_lap_down
+        bad_input = np.full(cells.size, -1, dtype=np.int64)
+        bad_value = np.zeros(cells.size)
         K.update_cells(
             ET, lo, hi, cells, onsets, n_onsets, track.down_dt_ms, model["plateau_ms"], f_IS,
-            IS_peak, pot, dep, model["k_pot_per_s"], model["k_dep_per_s"], w,
+            IS_peak, pot, dep, model["k_pot_per_s"], model["k_dep_per_s"], w, bad_input,
+            bad_value,
         )  # fmt: skip
+        diverged = np.flatnonzero(bad_input >= 0)
+        if diverged.size:
+            m = diverged[0]  # the first diverging cell, in cell order
+            raise_if_diverged(
+                (lap_index, 0, bad_value[m]),
+                rule_variables,
+                f"lap {lap_index}, cell {cells[m]}, input {bad_input[m]}",
+            )
         window_start = (lap_index - 1) * lap
         n_dead[:] = n_onsets
         for c in cells:

@@ -30,11 +30,11 @@ def run_calibration(params: dict) -> xr.Dataset:
         rsf = float(calibration["legacy_rsf"])
     ds = xr.Dataset(
         {
-            "rsf": ((), rsf, var_attrs("mV", "ramp scaling factor (mV per unit weight and Hz)")),
+            "rsf": ((), rsf, var_attrs("mV/Hz", "ramp scaling factor (mV per unit weight and Hz)")),
             "calibrated_rsf": (
                 (),
                 float(info["rsf"]),
-                var_attrs("mV", "rsf the calibration gives"),
+                var_attrs("mV/Hz", "rsf the calibration gives"),
             ),
             "rate_maps": (
                 ("input", "position_cm"),

@@ -32,7 +32,8 @@ def _stages(datasets: dict, scenario: str) -> dict:
 
 
 def signals(datasets: dict, options: dict) -> tuple[plt.Figure, xr.Dataset]:
-    """Spike and ET of one input; plateau and IS."""
+    """The presynaptic spike and eligibility trace (ET) of one input; the plateau potential and
+    the instructive signal (IS) it drives."""
     apply_style()
     ds = _stages(datasets, options["scenario"])["inputs"]
     t = ds["time_ms"].values / 1e3
@@ -68,7 +69,8 @@ def _white_below(name: str, threshold_fraction: float = 0.001) -> ListedColormap
 
 
 def maps(datasets: dict, options: dict) -> tuple[plt.Figure, xr.Dataset]:
-    """Per input: spikes, ET, plateau, IS, ET*IS and dW/dt of one pass (nonlinear variant)."""
+    """Per input (rows) against the time from the plateau: spikes, ET, plateau, IS, ET*IS and
+    dW/dt of one pass (nonlinear variant)."""
     apply_style()
     stages = _stages(datasets, options["scenario"])
     inputs, plastic = stages["inputs"], stages["plastic"]
@@ -122,7 +124,9 @@ def maps(datasets: dict, options: dict) -> tuple[plt.Figure, xr.Dataset]:
 
 
 def heatmaps(datasets: dict, options: dict) -> tuple[plt.Figure, xr.Dataset]:
-    """Weight-change heatmaps with W_eq; equilibrium curves, total overlap, dW/dt curves."""
+    """Weight-change heatmaps (initial weight against spike time relative to the plateau) with the
+    equilibrium weight W_eq of each variant; the W_eq curves, the total ET*IS overlap, and dW/dt
+    against the signal overlap for several weights."""
     apply_style()
     test = _stages(datasets, options["scenario"])["test"]
     variants = [str(v) for v in test["variant"].values]
@@ -185,3 +189,19 @@ FIGURES = {
     "A_seed_maps": maps,
     "A_seed_heatmaps": heatmaps,
 }
+
+FIGURE_CLAIMS = {
+    "A_ref_signals": ("A_signal_normalisation",),
+    "A_ref_maps": ("A_bidirectional",),
+    "A_ref_heatmaps": (
+        "A_bidirectional",
+        "A_linear_equilibrium",
+        "A_equilibrium_timing",
+        "A_short_confined",
+    ),
+    "A_seed_signals": ("A_signal_normalisation",),
+    "A_seed_maps": ("A_seed_bidirectional",),
+    "A_seed_heatmaps": ("A_seed_bidirectional",),
+}
+"""The claims (names in ``claims.CLAIMS``) whose evidence each figure shows; the report's
+captions list them with their verdicts."""

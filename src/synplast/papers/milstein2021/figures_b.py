@@ -147,3 +147,15 @@ def induction(datasets: dict, options: dict) -> tuple[plt.Figure, xr.Dataset]:
 
 
 FIGURES = {"B_induction": induction}
+
+FIGURE_CLAIMS = {
+    "B_induction": (
+        "B_induction1_peak",
+        "B_induction1_shift",
+        "B_translocation_potentiation",
+        "B_translocation_depression",
+        "B_bidirectional_weights",
+    ),
+}
+"""The claims (names in ``claims.CLAIMS``) whose evidence each figure shows; the report's
+captions list them with their verdicts."""

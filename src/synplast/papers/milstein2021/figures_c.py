@@ -160,3 +160,14 @@ def network(datasets: dict, options: dict) -> tuple[plt.Figure, xr.Dataset]:
 
 
 FIGURES = {"C_network": network}
+
+FIGURE_CLAIMS = {
+    "C_network": (
+        "C_place_fraction_grows",
+        "C_reward_overrepresentation",
+        "C_familiar_few_plateaus",
+        "C_familiar_stable",
+    ),
+}
+"""The claims (names in ``claims.CLAIMS``) whose evidence each figure shows; the report's
+captions list them with their verdicts."""

@@ -9,6 +9,9 @@ The walk is the reference's: ``i`` runs over the window's samples; where ``p[i] 
 uniform ``U`` is drawn and a plateau starts at ``i`` if ``U < p[i]``, after which ``i`` jumps by
 the plateau plus its pause; otherwise ``i`` advances by one.  No uniform is drawn where
 ``p[i] == 0``, so the number of draws a cell can need is its count of samples with ``p > 0``.
+
+Divergence guard (:mod:`synplast.kernels.guard`): :func:`update_cells` records, per updated
+cell, the first input whose new weight is not finite (:func:`.rule.update_weights`).
 """
 
 from __future__ import annotations
@@ -120,10 +123,13 @@ def sample_plateaus(
 @njit(cache=True, parallel=True)
 def update_cells(
     ET, lo, hi, cells, onsets, n_onsets, down_dt_ms, gate_ms, f_IS, peak, pot, dep, k_pot, k_dep,
-    w,
+    w, bad_input, bad_value,
 ):  # fmt: skip
     """The rule over the window ``[lo, hi)`` of the coarse grid for each cell of ``cells``, with
-    the IS of its new plateau onsets (ms from the window start); ``w[c]`` updated in place."""
+    the IS of its new plateau onsets (ms from the window start); ``w[c]`` updated in place.
+
+    ``bad_input[m]``, ``bad_value[m]``: the first input of cell ``cells[m]`` whose new weight
+    is not finite, and that value (-1 and 0: none), as :func:`.rule.update_weights` reports."""
     n = hi - lo
     dx = down_dt_ms / 1000.0
     for m in prange(cells.shape[0]):
@@ -135,4 +141,4 @@ def update_cells(
         P = np.empty(ET.shape[0])
         Q = np.empty(ET.shape[0])
         window_integrals(ET, IS, lo, hi, lo, pot, dep, dx, P, Q)
-        update_weights(w[c], P, Q, k_pot, k_dep)
+        bad_input[m], bad_value[m] = update_weights(w[c], P, Q, k_pot, k_dep)

@@ -14,6 +14,10 @@ moves once:
 sample, so the kernel evaluates the sigmoids only where ``IS`` is non-zero (the sum is
 unchanged).  :func:`window_instructive_signal` builds the network's IS of one update window
 from its plateau onsets.
+
+Divergence guard (:mod:`synplast.kernels.guard`): :func:`update_weights` checks every new
+weight before its clip (an infinity would be clipped into a bound) and reports the first
+non-finite one; the callers name the lap.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ import math
 
 import numpy as np
 from numba import njit
+
+VARIABLES = (("w", "normalised weight W / (1 + peak_delta_weight)"),)
+"""Name of the guarded variable (code 0 of the divergence status)."""
 
 
 @njit(cache=True)
@@ -62,14 +69,20 @@ def window_integrals(ET, IS, lo, hi, is_offset, pot, dep, dx, P, Q):
 
 @njit(cache=True)
 def update_weights(w, P, Q, k_pot, k_dep):
-    """``w <- clip(w + k_pot P (1 - w) - k_dep Q w, 0, 1)`` in place."""
+    """``w <- clip(w + k_pot P (1 - w) - k_dep Q w, 0, 1)`` in place.
+
+    Returns ``(input, value)`` of the first non-finite new weight (before its clip; the update
+    stops there), or ``(-1, 0.0)``."""
     for i in range(w.shape[0]):
         value = w[i] + k_pot * P[i] * (1.0 - w[i]) - k_dep * Q[i] * w[i]
+        if not math.isfinite(value):
+            return i, value
         if value < 0.0:
             value = 0.0
         elif value > 1.0:
             value = 1.0
         w[i] = value
+    return -1, 0.0
 
 
 @njit(cache=True)

@@ -140,7 +140,8 @@ def fig1_rasters(datasets, options):
 
 
 def fig3_weights(datasets, options):
-    """W0, Wf and Wf - W0 (Fig. 3A-C), pre on rows, post on columns."""
+    """The weight matrices before (W0) and after learning (Wf) and their change Wf - W0
+    (Fig. 3A-C), pre-synaptic neurons on rows, post-synaptic on columns."""
     apply_style()
     W0 = _stage(datasets, "inputs")["W0"]
     Wf = _stage(datasets, "plastic")["W_final"]
@@ -421,3 +422,22 @@ FIGURES = {
         cardinal,
     )
 }
+
+FIGURE_CLAIMS = {
+    "fig1_rasters": (
+        "e_rates_fall_test",
+        "e_rates_fall_learning",
+        "i_rates_stable",
+        "sparser_activity",
+    ),
+    "fig3_weights": (),
+    "fig3_aligned": ("weights_follow_tuning",),
+    "fig3g_specificity": ("initial_bins_flat", "specificity_ordered", "final_bins"),
+    "tuning_osi": ("osi_E_rises", "osi_I_rises"),
+    "bidirectional": ("bidir_w0_chance", "bidir_surplus"),
+    "ablations": ("e_rates_fall_learning", "ablation_EE_only", "ablation_EE_IE", "ablation_EE_EI"),
+    "spontaneous": ("spont_stable",),
+    "cardinal": ("cardinal_groups",),
+}
+"""The claims (names in ``claims.CLAIMS``) whose evidence each figure shows; the report's
+captions list them with their verdicts."""

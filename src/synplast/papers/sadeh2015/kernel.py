@@ -44,6 +44,13 @@ no random numbers and uses no threads.
 
 Float constants are passed as the tuple :meth:`SadehParams.kernel_constants`.  Spikes are
 recorded with :mod:`synplast.kernels.spikes`.
+
+Divergence guard (:mod:`synplast.kernels.guard`): every step checks each neuron's new ``V``
+before the threshold (a reset would hide an overflow to ``+inf``) and, when plastic, its LTD
+and LTP factors (a NaN increment would be clipped into a weight bound, silently); at the first
+non-finite value the block stops and the kernel returns the step and the variable (see
+:data:`VARIABLES`).  The weights are bounded by their clips and enter ``V`` through the
+recurrent input, where a non-finite weight shows.
 """
 
 from __future__ import annotations
@@ -57,19 +64,30 @@ from synplast.kernels.connectivity import group_indices
 from synplast.kernels.spikes import append_spike, new_spike_buffers, trim_spikes
 from synplast.kernels.traces import exponential_trace_step
 
-__all__ = ["SparseWeights", "run_block_sparse"]
+__all__ = ["VARIABLES", "SparseWeights", "run_block_sparse"]
+
+VARIABLES = (
+    ("V_mV", "membrane potential"),
+    ("post_ltd_mV", "LTD factor of the postsynaptic neuron"),
+    ("post_ltp_mV", "LTP factor of the postsynaptic neuron"),
+)
+"""Names of the guarded variables, indexed by the code of the kernel's divergence status."""
 
 
 @njit(cache=True, nogil=True)
 def _membrane_step(V, V_old, X, i, rec, S, B, V_th, V_reset, J_ffw, buf_t, buf_n, count):
     """Steps 1-2: integrate, threshold, reset; record spikes (step ``i``, neuron ``k``) with
     :func:`synplast.kernels.spikes.append_spike`.  Returns the spike buffers
-    ``(buf_t, buf_n)`` and the count."""
+    ``(buf_t, buf_n)``, the count and whether every new ``V`` before the threshold is finite
+    (an overflow to ``+inf`` is seen before its reset, a NaN or ``-inf`` in ``V`` after the
+    loop, in one pass that vectorises)."""
     N = V.shape[0]
+    finite = True
     for k in range(N):
         V_old[k] = V[k]
         v = B * V[k] + J_ffw * X[k, i] + rec[k]
         if v > V_th:
+            finite &= v < math.inf
             S[k] = 1
             v = V_reset
             buf_t, buf_n = append_spike(buf_t, buf_n, count, i, k)
@@ -77,12 +95,26 @@ def _membrane_step(V, V_old, X, i, rec, S, B, V_th, V_reset, J_ffw, buf_t, buf_n
         else:
             S[k] = 0
         V[k] = v
-    return buf_t, buf_n, count
+    for k in range(N):
+        finite &= math.isfinite(V[k])
+    return buf_t, buf_n, count, finite
+
+
+@njit(cache=True, nogil=True)
+def _diverged_potential(V):
+    """Value of the first non-finite ``V`` after the reset, else ``+inf``: an overflow to
+    ``+inf`` crossed the threshold and was reset, so it is the one value a reset hides."""
+    for k in range(V.shape[0]):
+        if not math.isfinite(V[k]):
+            return V[k]
+    return math.inf
 
 
 @njit(cache=True, nogil=True)
 def _post_factors(i, V, V_old, S_old, um, up, xb, ring, ubar, post_ltd, post_ltp, consts):
-    """Step 3: traces from V[i-1], S[i-1]; boxcar u-bar; per-post LTD and LTP factors."""
+    """Step 3: traces from V[i-1], S[i-1]; boxcar u-bar; per-post LTD and LTP factors.
+
+    Returns whether every factor is finite."""
     (
         dt,
         _tm,
@@ -117,10 +149,24 @@ def _post_factors(i, V, V_old, S_old, um, up, xb, ring, ubar, post_ltd, post_ltp
     for r in range(n_filled):
         for k in range(N):
             ubar[k] += ring[r, k]
+    finite = True
     for k in range(N):
         ubar[k] /= n_filled
         post_ltd[k] = ltd_scale * (ubar[k] * ubar[k] / u_ref_sq) * max(um[k] - theta_minus, 0.0)
         post_ltp[k] = ltp_scale * max(V[k] - theta_plus, 0.0) * max(up[k] - theta_minus, 0.0)
+        finite &= math.isfinite(post_ltd[k]) & math.isfinite(post_ltp[k])
+    return finite
+
+
+@njit(cache=True, nogil=True)
+def _diverged_factor(post_ltd, post_ltp):
+    """Code (into :data:`VARIABLES`) and value of the first non-finite LTD or LTP factor."""
+    for k in range(post_ltd.shape[0]):
+        if not math.isfinite(post_ltd[k]):
+            return 1, post_ltd[k]
+        if not math.isfinite(post_ltp[k]):
+            return 2, post_ltp[k]
+    return -1, 0.0
 
 
 @njit(cache=True, nogil=True)
@@ -245,7 +291,9 @@ def run_block_sparse(
     ``spont_inh_rule: ltd_only`` of the spontaneous protocol, documented in the same page).
     ``n_avg``: boxcar length of u-bar in steps; ``consts``:
     :meth:`SadehParams.kernel_constants`.  Returns ``(neuron, step)`` int32 arrays of all
-    spikes, in step order (neurons ascending within a step).
+    spikes, in step order (neurons ascending within a step), and the divergence status
+    ``(step, code, value)`` of :mod:`synplast.kernels.guard` (step -1: none; otherwise the block
+    stopped at that step, ``code`` indexing :data:`VARIABLES`).
     """
     flags = (plastic, plastic_EE, plastic_EI, plastic_IE, absorbing_zero, ie_ltd_only)
     return _run_block_sparse(*sw.kernel_arrays(), X, flags, n_E, n_avg, consts)
@@ -253,6 +301,7 @@ def run_block_sparse(
 
 @njit(cache=True, nogil=True)
 def _apply_sparse(w, pos, j, dw, n_E, absorbing_zero, w_min, w_max, w_max_inh):
+    """Add ``dw`` to the synapse at ``pos`` of pre ``j`` with its pathway's mask and clip."""
     if j < n_E:
         ok = w[pos] != 0.0 if absorbing_zero else True
         w[pos] = _update_e(w[pos], dw, ok, w_min, w_max)
@@ -308,6 +357,8 @@ def _run_block_sparse(
     n_avg,
     consts,
 ):
+    """The block of :func:`run_block_sparse` on the arrays of :meth:`SparseWeights.kernel_arrays`
+    (``flags``: its six switches, in its argument order)."""
     plastic, plastic_EE, plastic_EI, plastic_IE, absorbing_zero, ie_ltd_only = flags
     dt, tau_m, V_th, V_reset, J_ffw = consts[0], consts[1], consts[2], consts[3], consts[4]
     w_min, w_max, w_max_inh = consts[13], consts[14], consts[15]
@@ -328,6 +379,7 @@ def _run_block_sparse(
     x_silent = np.zeros(N)
     buf_t, buf_n = new_spike_buffers(max(N * T // 64, 16))
     count = 0
+    status = (-1, 0, 0.0)
     for i in range(T):
         for k in range(N):
             rec[k] = 0.0
@@ -336,16 +388,24 @@ def _run_block_sparse(
                 for p in range(row_ptr[j], row_ptr[j + 1]):
                     rec[row_post[p]] += w[row_pos[p]]
         S_old[:] = S
-        buf_t, buf_n, count = _membrane_step(
+        buf_t, buf_n, count, finite = _membrane_step(
             V, V_old, X, i, rec, S, B, V_th, V_reset, J_ffw, buf_t, buf_n, count
         )
+        if not finite:
+            status = (i, 0, _diverged_potential(V))
+            break
         if not plastic or i == 0:
             continue
         if i == 1:
             _clip_stored(
                 w, row_ptr, row_post, row_pos, n_E, plastic_EE, plastic_EI, plastic_IE, consts
             )
-        _post_factors(i, V, V_old, S_old, um, up, xb, ring, ubar, post_ltd, post_ltp, consts)
+        if not _post_factors(
+            i, V, V_old, S_old, um, up, xb, ring, ubar, post_ltd, post_ltp, consts
+        ):
+            code, bad = _diverged_factor(post_ltd, post_ltp)
+            status = (i, code, bad)
+            break
         # LTD (+ LTP on the same synapse): rows of the presynaptic spikes of step i
         for j in range(N):
             x_silent[j] = 0.0 if S[j] else xb[j]
@@ -391,4 +451,4 @@ def _run_block_sparse(
                         col_pre,
                     )
     steps, neurons = trim_spikes(buf_t, buf_n, count)
-    return neurons, steps.astype(np.int32)
+    return neurons, steps.astype(np.int32), status

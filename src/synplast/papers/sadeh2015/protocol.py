@@ -25,8 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from synplast.kernels.guard import SimulationDiverged, raise_if_diverged
+
 from . import inputs
-from .kernel import SparseWeights, run_block_sparse
+from .kernel import VARIABLES, SparseWeights, run_block_sparse
 from .params import SadehParams
 
 __all__ = [
@@ -102,11 +104,15 @@ class Network:
         return net
 
     def run(self, X: np.ndarray, plastic: bool, ie_ltd_only: bool = False):
-        """One block on input ``X`` (int16, N x T); returns ``(neuron, step)`` of all spikes."""
+        """One block on input ``X`` (int16, N x T); returns ``(neuron, step)`` of all spikes.
+
+        A non-finite membrane potential or plasticity factor raises
+        :class:`synplast.kernels.guard.SimulationDiverged` naming the step within the block.
+        """
         p = self.p
         if X.shape[0] != p.N or X.dtype != np.int16:
             raise ValueError(f"sadeh2015: block input must be int16 with {p.N} rows")
-        return run_block_sparse(
+        neuron, step, status = run_block_sparse(
             self.sw,
             X,
             plastic,
@@ -119,6 +125,8 @@ class Network:
             p.n_avg_steps,
             p.kernel_constants(),
         )
+        raise_if_diverged(status, VARIABLES, lambda i: f"t = {i * p.dt_ms:g} ms into the block")
+        return neuron, step
 
     def weights(self, dtype=np.float64) -> np.ndarray:
         return self.sw.to_dense(dtype)
@@ -132,12 +140,19 @@ def _plastic_blocks(
     block_input: Callable[[int], np.ndarray],
     ie_ltd_only: bool = False,
     stimuli=None,
+    name: str = "learning",
 ) -> PlasticRun:
+    """``n_blocks`` plastic blocks from ``W_start`` on the synapses ``exists``; a divergence
+    names the block of the ``name`` protocol it happened in."""
     net = Network(p, W_start, exists)
     W_blocks = np.empty((n_blocks, p.N, p.N), np.float32)
     per_block = []
     for b in range(n_blocks):
-        per_block.append(net.run(block_input(b), plastic=True, ie_ltd_only=ie_ltd_only))
+        try:
+            per_block.append(net.run(block_input(b), plastic=True, ie_ltd_only=ie_ltd_only))
+        except SimulationDiverged as error:
+            error.within(f"{name} block {b}")
+            raise
         W_blocks[b] = net.weights(np.float32)
     return PlasticRun(W_blocks, net.weights(), Spikes.concat(per_block), stimuli)
 
@@ -175,7 +190,11 @@ def run_ablation(
 def run_static_test(p: SadehParams, W: np.ndarray, X: np.ndarray) -> Spikes:
     """One static block on weights ``W`` (the before test with W0, the after test with Wf)."""
     net = Network(p, W, W != 0)
-    return Spikes.concat([net.run(X, plastic=False)])
+    try:
+        return Spikes.concat([net.run(X, plastic=False)])
+    except SimulationDiverged as error:
+        error.within("static test block")
+        raise
 
 
 def run_tuning(p: SadehParams, W: np.ndarray, po: np.ndarray, seed: int) -> np.ndarray:
@@ -188,7 +207,11 @@ def run_tuning(p: SadehParams, W: np.ndarray, po: np.ndarray, seed: int) -> np.n
     rates = np.zeros((p.N, p.n_ori))
     duration_s = p.tuning_steps * p.dt_ms / 1000.0
     for o in range(p.n_ori):
-        neuron, _ = net.run(inputs.tuning_input(p, po, seed, o), plastic=False)
+        try:
+            neuron, _ = net.run(inputs.tuning_input(p, po, seed, o), plastic=False)
+        except SimulationDiverged as error:
+            error.within(f"tuning block of orientation {o}")
+            raise
         rates[:, o] = np.bincount(neuron, minlength=p.N) / duration_s
     return rates
 
@@ -213,6 +236,7 @@ def run_spontaneous(p: SadehParams, W0: np.ndarray, Wf: np.ndarray, seed: int) -
         p.n_blocks_spont,
         lambda b: inputs.spont_input(p, seed, b),
         ie_ltd_only=ltd_only,
+        name="spontaneous",
     )
 
 
@@ -226,4 +250,5 @@ def run_cardinal(p: SadehParams, W0: np.ndarray, po: np.ndarray, seed: int) -> P
         p.n_blocks_cardinal,
         lambda b: inputs.cardinal_input(p, po, seed, b, stimuli[b]),
         stimuli=stimuli,
+        name="cardinal",
     )

@@ -191,3 +191,19 @@ FIGURES = {
     "rf_correlation_vs_distance": rf_correlation_vs_distance,
     "sigma_sweep": sigma_sweep,
 }
+
+FIGURE_CLAIMS = {
+    "fig5_receptive_fields": (
+        "diffusive_domains",
+        "diffusive_all_selective",
+        "standard_spatially_random",
+        "standard_all_selective",
+    ),
+    "rf_correlation_vs_distance": (
+        "diffusive_short_range_correlation",
+        "standard_no_short_range_correlation",
+    ),
+    "sigma_sweep": ("diffusive_fewer_boundaries",),
+}
+"""The claims (names in ``claims.CLAIMS``) whose evidence each figure shows; the report's
+captions list them with their verdicts."""

@@ -19,6 +19,14 @@ Each increment is evaluated as the reference's NumPy expression does,
 reference to round-off (only the summation order of the matrix-vector products may differ).
 The run is advanced in chunks (the plastic stage draws the optional noise per chunk); the state
 arrays are updated in place.
+
+Divergence guard (:mod:`synplast.kernels.guard`): every step checks the new ``x`` and ``y``
+(before the rectification, which would turn ``-inf`` into 0), ``y_hat`` and the new ``theta``;
+at the first non-finite value the run stops and :func:`advance` returns the step and the
+variable.  The weights are not scanned every step: their clip bounds an infinity and lets a
+NaN through, and a NaN weight makes its output's ``y`` NaN in the next step (the product with
+any input, 0 included, is NaN), where a non-finite ``y`` with a NaN weight is reported as the
+weight, in the step before; after the last step of a call the weights are scanned once.
 """
 
 from __future__ import annotations
@@ -29,6 +37,15 @@ import numpy as np
 from numba import njit
 
 NO_AVERAGING, INNER, OUTER, BOTH = 0, 1, 2, 3
+
+VARIABLES = (
+    ("x", "input rate"),
+    ("y", "output rate"),
+    ("y_hat", "spatially averaged output rate"),
+    ("W", "weight W[output, input]"),
+    ("theta", "sliding BCM threshold"),
+)
+"""Names of the guarded state variables, indexed by the code of :func:`advance`'s status."""
 
 
 @njit(cache=True)
@@ -54,6 +71,27 @@ def spatial_average(D_transposed, colsum, y, out):
             out[i] += D_transposed[m, i] * ym
     for i in range(n):
         out[i] = out[i] / colsum[i]
+
+
+@njit(cache=True)
+def _first_nonfinite(values):
+    """The first non-finite entry of ``values``, else ``-inf``: the one value a rectification
+    at 0 hides."""
+    for index in range(values.shape[0]):
+        if not math.isfinite(values[index]):
+            return values[index]
+    return -math.inf
+
+
+@njit(cache=True)
+def _diverged_output(W, j, y_value):
+    """Status of a non-finite output rate ``y_value`` at step ``j``: the weight, at step
+    ``j - 1``, if a weight is NaN (the update of step ``j - 1`` made it so), else ``y``."""
+    for i in range(W.shape[0]):
+        for k in range(W.shape[1]):
+            if not math.isfinite(W[i, k]):
+                return j - 1, 3, W[i, k]
+    return j, 1, y_value
 
 
 @njit(cache=True)
@@ -89,6 +127,10 @@ def advance(
     eta_theta, W_max, lambda, ou_sigma, ou_tau)``; ``averaging`` is a code of
     :data:`synplast.papers.sweeney2017.params.AVERAGING`.  Snapshots go to index
     ``j // sample_every`` of the snapshot arrays, for global steps ``j`` divisible by it.
+
+    Returns the divergence status ``(step, code, value)`` of :mod:`synplast.kernels.guard`:
+    step -1 if every checked value stayed finite, else the global step at which the run
+    stopped, ``code`` indexing :data:`VARIABLES`.
     """
     dt, r0, r_max, H_min, H_max = consts[0], consts[1], consts[2], consts[3], consts[4]
     alpha, y0, eta_theta, W_max, lam = consts[5], consts[6], consts[7], consts[8], consts[9]
@@ -114,16 +156,29 @@ def advance(
             for k in range(n_in):
                 u += W[i, k] * x[k]
             y[i] += dt * (-y[i] + transfer(u, r0, r_max))
-        # 3. rates are rectified
+        # 3. rates are rectified (checked before: the rectification would hide -inf)
+        finite_x = True
         for k in range(n_in):
+            finite_x &= math.isfinite(x[k])
             if x[k] < 0.0:
                 x[k] = 0.0
+        if not finite_x:
+            return j, 0, _first_nonfinite(x)
+        finite_y = True
         for i in range(n_out):
+            finite_y &= math.isfinite(y[i])
             if y[i] < 0.0:
                 y[i] = 0.0
+        if not finite_y:
+            return _diverged_output(W, j, _first_nonfinite(y))
         # 4. the diffused rate
         if need_average:
             spatial_average(D_transposed, colsum, y, y_hat)
+            finite_y_hat = True
+            for i in range(n_out):
+                finite_y_hat &= math.isfinite(y_hat[i])
+            if not finite_y_hat:
+                return j, 2, _first_nonfinite(y_hat)
         # 5. weights
         for i in range(n_out):
             for k in range(n_in):
@@ -146,9 +201,13 @@ def advance(
                     W[i, k] = W_max
                 W[i, k] = W[i, k] * lam
         # 6. sliding thresholds
+        finite_theta = True
         for i in range(n_out):
             driver = y_hat[i] if spatial_theta else y[i]
             theta[i] += eta_theta * ((driver / y0) * driver - theta[i])
+            finite_theta &= math.isfinite(theta[i])
+        if not finite_theta:
+            return j, 4, _first_nonfinite(theta)
         # 7. snapshots
         if j % sample_every == 0:
             snap = j // sample_every
@@ -157,3 +216,8 @@ def advance(
                 y_snapshots[snap, i] = y[i]
                 for k in range(n_in):
                     W_snapshots[snap, i, k] = W[i, k]
+    for i in range(n_out):  # the weights the last step made, which no later y shows
+        for k in range(n_in):
+            if not math.isfinite(W[i, k]):
+                return first_step + n_steps - 1, 3, W[i, k]
+    return -1, 0, 0.0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from synplast.kernels.guard import raise_if_diverged
 from synplast.rng import stream
 from synplast.stagefile import var_attrs
 
@@ -49,11 +50,12 @@ def run_plastic(inputs: xr.Dataset, params: dict, seed: int) -> xr.Dataset:
         noise = no_noise
         if p.input_ou_sigma > 0:
             noise = stream(seed, "noise", str(chunk)).standard_normal((n, p.n_inputs))
-        kernel.advance(
+        status = kernel.advance(
             x, y, W, theta, ou, D_transposed, colsum, epochs, p.epoch_steps, noise, first, n,
             consts, p.averaging_code, p.legacy_double_update, p.spatial_theta,
             p.sample_every_steps, W_snap, theta_snap, y_snap,
         )  # fmt: skip
+        raise_if_diverged(status, kernel.VARIABLES, lambda step: f"t = {step * p.dt_tau:g} tau")
     snapshot_step = np.arange(p.n_snapshots, dtype=np.int64) * p.sample_every_steps
     return xr.Dataset(
         {

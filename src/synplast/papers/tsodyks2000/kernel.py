@@ -24,9 +24,19 @@ synapses, called in schedule order from a serial loop over steps.  Every paralle
 element-wise, and each neuron sums its incoming synapses in a fixed (pathway, pre) order, as
 Brian2 does, so the numbers do not depend on the thread count; the only reduction across
 synapses (the mean ``x`` of E->E) runs serially.
+
+Divergence guard (:mod:`synplast.kernels.guard`): after the groups phase of every step the new
+``v`` of every neuron (before any reset, so an overflow to ``+inf`` is seen too) must be
+finite.  Every synapse's ``y`` enters some neuron's drive, and ``x`` and ``u`` enter ``y`` at a
+presynaptic spike, so a non-finite synaptic state shows there as well; the run then stops, and
+the status names the first non-finite of ``x``, ``y``, ``u`` (else ``v``) and the step.  After
+the last step of a call, ``x``, ``y`` and ``u`` are scanned once (a synapse whose neurons stay
+silent shows nowhere else); what is found there is reported at that last step.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from numba import njit, prange
@@ -34,6 +44,14 @@ from numba import njit, prange
 from synplast.kernels.lif import is_refractory, lif_exact_step
 from synplast.kernels.spikes import append_spike, new_spike_buffers, trim_spikes
 from synplast.kernels.stp import on_pre_depressing, on_pre_facilitating, propagate
+
+VARIABLES = (
+    ("v_mV", "membrane potential"),
+    ("x", "recovered fraction x"),
+    ("y", "active fraction y"),
+    ("u", "facilitation variable u"),
+)
+"""Names of the guarded state variables, indexed by the code of :func:`advance`'s status."""
 
 
 @njit(cache=True)
@@ -43,6 +61,17 @@ def mean_recovered_fraction(x, start, stop):
     for syn in range(start, stop):
         total += x[syn]
     return total / (stop - start)
+
+
+@njit(cache=True)
+def diverged_variable(v, x, y, u):
+    """Code (index into :data:`VARIABLES`) and value of the first non-finite of ``x``, ``y``,
+    ``u`` (synapses in stored order), else of ``v``; ``(-1, 0.0)`` if all are finite."""
+    for code, values in ((1, x), (2, y), (3, u), (0, v)):
+        for index in range(values.shape[0]):
+            if not math.isfinite(values[index]):
+                return code, values[index]
+    return -1, 0.0
 
 
 @njit(cache=True, parallel=True)
@@ -157,16 +186,19 @@ def advance(
 ):
     """Advance the network by ``n_steps`` from ``start_step``, in place.
 
-    Returns ``(spike_step int64, spike_neuron int32, x_mean_ee float64[n_steps])``: the spikes
-    as a ragged array (:mod:`synplast.kernels.spikes`; clock steps, not ms, neurons ascending
-    within a step) and the mean E->E ``x`` at the start of each step, empty unless
-    ``record_x_mean``.
+    Returns ``(spike_step int64, spike_neuron int32, x_mean_ee float64[n_steps], status)``:
+    the spikes as a ragged array (:mod:`synplast.kernels.spikes`; clock steps, not ms, neurons
+    ascending within a step), the mean E->E ``x`` at the start of each step, empty unless
+    ``record_x_mean``, and the divergence status ``(step, code, value)`` of
+    :mod:`synplast.kernels.guard` (step -1: none; otherwise the run stopped in that step and
+    ``code`` indexes :data:`VARIABLES`).
     """
     n_neurons = v.shape[0]
     spiked = np.zeros(n_neurons, dtype=np.bool_)
     spike_step, spike_neuron = new_spike_buffers(1024)
     n_spikes = 0
     x_mean_ee = np.zeros(n_steps if record_x_mean else 0, dtype=np.float64)
+    bad_step, bad_code, bad_value = -1, 0, 0.0
     for offset in range(n_steps):
         step = start_step + offset
         if record_x_mean and ee_stop > ee_start:  # 1. start: StateMonitor
@@ -186,6 +218,13 @@ def advance(
             post_order,
             spiked,
         )
+        for k in range(n_neurons):  # divergence guard: the new v, before any reset
+            if not math.isfinite(v[k]):
+                bad_step = step
+                bad_code, bad_value = diverged_variable(v, x, y, u)
+                break
+        if bad_step >= 0:
+            break
         propagate_synapses(x, y, u, decay_x, coupling_y, decay_y, decay_u)  # 2. groups
         spike_and_reset(  # 4. synapses (on_pre) and 5. resets
             step,
@@ -205,5 +244,9 @@ def advance(
             if spiked[k]:
                 spike_step, spike_neuron = append_spike(spike_step, spike_neuron, n_spikes, step, k)
                 n_spikes += 1
+    if bad_step < 0 and n_steps > 0:  # the synaptic state the last step left
+        bad_code, bad_value = diverged_variable(v, x, y, u)
+        if bad_code >= 0:
+            bad_step = start_step + n_steps - 1
     spike_step, spike_neuron = trim_spikes(spike_step, spike_neuron, n_spikes)
-    return spike_step, spike_neuron, x_mean_ee
+    return spike_step, spike_neuron, x_mean_ee, (bad_step, bad_code, bad_value)

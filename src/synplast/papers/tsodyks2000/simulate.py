@@ -15,6 +15,7 @@ import numpy as np
 import xarray as xr
 
 from synplast.kernels.connectivity import synapse_index
+from synplast.kernels.guard import raise_if_diverged
 from synplast.kernels.lif import NEVER_SPIKED, membrane_decay
 from synplast.kernels.stp import recovery_propagators
 from synplast.papers.tsodyks2000 import kernel
@@ -46,6 +47,7 @@ class Network:
     post_order: np.ndarray
     ee_start: int
     ee_stop: int
+    dt_ms: float
 
 
 @dataclass
@@ -60,6 +62,7 @@ class NetworkState:
     step: int
 
     def to_dataset(self) -> xr.Dataset:
+        """The state as the checkpoint Dataset the ``plastic`` stage writes."""
         return xr.Dataset(
             {
                 "v_mV": ("neuron", self.v_mV, {"units": "mV", "long_name": "membrane potential"}),
@@ -84,6 +87,7 @@ class NetworkState:
 
     @classmethod
     def from_dataset(cls, ds: xr.Dataset) -> NetworkState:
+        """The state of a checkpoint Dataset (copies, so the run does not alter ``ds``)."""
         return cls(
             v_mV=ds["v_mV"].values.astype(np.float64).copy(),
             lastspike_step=ds["lastspike_step"].values.astype(np.int64).copy(),
@@ -131,6 +135,7 @@ def build_network(inputs: xr.Dataset, model: ModelParams) -> Network:
         post_order=index.post_order,
         ee_start=int(ee[0]) if ee.size else 0,
         ee_stop=int(ee[-1]) + 1 if ee.size else 0,
+        dt_ms=dt,
     )
 
 
@@ -153,9 +158,10 @@ def advance(
     """Advance ``state`` by ``n_steps``; returns (spike steps, spike neurons, mean E->E x).
 
     The kernel's parallel phases use Numba's current thread count; the numbers do not depend
-    on it.
+    on it.  A non-finite state raises :class:`synplast.kernels.guard.SimulationDiverged`
+    naming the variable and the clock step.
     """
-    out = kernel.advance(
+    *out, status = kernel.advance(
         n_steps,
         state.step,
         state.v_mV,
@@ -184,5 +190,6 @@ def advance(
         network.ee_stop,
         record_x_mean,
     )
+    raise_if_diverged(status, kernel.VARIABLES, lambda step: f"t = {step * network.dt_ms:g} ms")
     state.step += n_steps
-    return out
+    return tuple(out)

@@ -451,3 +451,22 @@ FIGURES = {
     "learning_curve_variants": learning_curve,
     "nest_comparison": nest_comparison,
 }
+
+FIGURE_CLAIMS = {
+    "fig1b_traces": (
+        "soma_pulled_to_teacher",
+        "soma_mismatch_shrinks",
+        "prediction_correlation_rises",
+    ),
+    "fig1b_weights": ("weights_pinned_at_zero",),
+    "learning_curve": (
+        "prediction_error_falls",
+        "prediction_correlation_rises",
+        "frozen_test_reproduces_target",
+        "frozen_test_follows_target_shape",
+    ),
+    "learning_curve_variants": ("prediction_error_falls", "prediction_correlation_rises"),
+    "nest_comparison": (),
+}
+"""The claims (names in ``claims.CLAIMS``) whose evidence each figure shows; the report's
+captions list them with their verdicts."""

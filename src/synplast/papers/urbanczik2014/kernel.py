@@ -33,6 +33,12 @@ entry ``m`` with the unnormalised PSP kernel ``e^{-s/tau_L} - e^{-s/tau_s}`` eva
 the entries since its own last spike: the cost per step is constant however long the run
 (NEST's history is never pruned while any input is silent, and every spike scans it from its
 start).  The model and every flag are described in ``docs/papers/urbanczik2014.md``.
+
+Divergence guard (:mod:`synplast.kernels.guard`): every step checks the new somatic and
+dendritic potentials and the sum of the weights transmitted in the step (a clip bounds an
+infinite weight but lets a NaN through); the conductances, currents and the history all enter
+the potentials.  At the first non-finite value the run stops and :func:`simulate` returns the
+step and the variable (:data:`VARIABLES`).
 """
 
 from __future__ import annotations
@@ -61,6 +67,13 @@ N_OPTIONS = 10
 # --- columns of the recorded traces
 U_COL, VD_COL, GEX_COL, GIN_COL, IEX_COL, IIN_COL = 0, 1, 2, 3, 4, 5
 N_TRACES = 6
+
+VARIABLES = (
+    ("tx_weight_pA", "weight transmitted by a presynaptic spike"),
+    ("V_soma_mV", "somatic potential U"),
+    ("V_dend_mV", "dendritic potential V_w"),
+)
+"""Names of the guarded variables, indexed by the code of :func:`simulate`'s status."""
 
 
 @njit(cache=True)
@@ -281,7 +294,10 @@ def simulate(
     Writes the state at the end of every step into ``traces[k, :]`` (columns ``U, V_d, g_ex,
     g_in, I_ex, I_in``), the transmitted weight of every processed spike into ``tx_weight`` and
     the history into ``dPI``.  Returns ``(weights at the end, spike steps, number of processed
-    spikes)``; a spike's step is its time index ``k + 1`` (time ``(k + 1) dt``).
+    spikes, status)``; a spike's step is its time index ``k + 1`` (time ``(k + 1) dt``); the
+    divergence status ``(step, code, value)`` of :mod:`synplast.kernels.guard` is step -1 if
+    every checked value stayed finite, else the step ``k`` at which the run stopped, ``code``
+    indexing :data:`VARIABLES`.
     """
     n_in = w_start.shape[0]
     w = w_start.copy()
@@ -304,6 +320,7 @@ def simulate(
     n_spikes_total = 0
     p = 0
     n_ev = ev_step.shape[0]
+    status = (-1, 0, 0.0)
     for k in range(n_steps):
         # 1. presynaptic spikes whose current lands at the end of this step
         jump = 0.0
@@ -330,8 +347,17 @@ def simulate(
             tx_weight[p] = weight
             jump += weight
             p += 1
+        if not math.isfinite(jump):  # divergence guard: the weights
+            status = (k, 0, jump)
+            break
         # 2. integrate the step
         U, V = integrate_step(U, V, g_ex, g_in, I_ex, I_in, nc, decay, integrator, n_sub)
+        if not math.isfinite(U):  # divergence guard: the potentials
+            status = (k, 1, U)
+            break
+        if not math.isfinite(V):
+            status = (k, 2, V)
+            break
         g_ex *= decay[0, 2 * n_sub]
         g_in *= decay[1, 2 * n_sub]
         I_ex *= decay[2, 2 * n_sub]
@@ -379,7 +405,7 @@ def simulate(
         traces[k, IEX_COL] = I_ex
         traces[k, IIN_COL] = I_in
     steps, _ = trim_spikes(spike_steps, spike_neurons, n_spikes_total)
-    return w, steps, p
+    return w, steps, p, status
 
 
 @njit(cache=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from synplast.kernels.guard import raise_if_diverged
 from synplast.rng import stream
 from synplast.stagefile import var_attrs
 
@@ -151,7 +152,8 @@ def simulate_protocol(
 
     ``w_start``: the weights at the start (default: ``init_weight_pA``, also the rule's initial
     weight); ``plastic=False`` freezes them; ``eta`` overrides the learning rate;
-    ``forced_spikes`` (one count per step) replays a given somatic spike train.
+    ``forced_spikes`` (one count per step) replays a given somatic spike train.  A non-finite
+    potential or weight raises :class:`synplast.kernels.guard.SimulationDiverged`.
     """
     n_steps = n_presentations * p.pattern_steps
     ev_step, ev_input = presynaptic_spikes(pattern_step, pattern_input, p, n_presentations)
@@ -162,7 +164,7 @@ def simulate_protocol(
     dPI = np.zeros(n_steps + 1)
     forced = np.zeros(0, np.int64) if forced_spikes is None else forced_spikes.astype(np.int64)
     EL, ES_ex, ES_in, ED = exp_tables(p, n_steps)
-    w_final, spikes, processed = K.simulate(
+    w_final, spikes, processed, status = K.simulate(
         n_steps,
         ev_step,
         ev_input,
@@ -185,6 +187,9 @@ def simulate_protocol(
         traces,
         tx_weight,
         dPI,
+    )
+    raise_if_diverged(
+        status, K.VARIABLES, lambda k: f"t = {(k + 1) * p.dt_ms:g} ms, the end of the step"
     )
     return Run(
         traces,
