@@ -269,6 +269,11 @@ def render(
     atomic_write_text(json_path, json.dumps(document, indent=2, allow_nan=True) + "\n")
 
 
+def _claims_no_control_fails(all_rows) -> list[str]:
+    """``paper.claim`` of every claim that no negative control fails."""
+    return [f"{row['paper']}.{row['claim']}" for row in all_rows if not row["failed_by_controls"]]
+
+
 def _control_lines(all_rows: list[dict], controls: Sequence[dict]) -> list[str]:
     """The negative-controls section of the Markdown scorecard."""
     lines = [
@@ -287,9 +292,7 @@ def _control_lines(all_rows: list[dict], controls: Sequence[dict]) -> list[str]:
             f"{', '.join(c['aimed_at'])} | {', '.join(c['fails']) or 'none'} | "
             f"**{'yes' if c['rejected'] else 'NO'}** |"
         )
-    unguarded = [
-        f"{row['paper']}.{row['claim']}" for row in all_rows if not row["failed_by_controls"]
-    ]
+    unguarded = _claims_no_control_fails(all_rows)
     lines += [
         "",
         "Claims that no control fails (no wrong model shows that they have power): "
@@ -369,9 +372,7 @@ def render_html(document: Mapping) -> str:
             f"<td>{escape(', '.join(c['aimed_at']))}</td>"
             f"<td>{escape(', '.join(c['fails']) or 'none')}</td><td>{rejected}</td></tr>"
         )
-    unguarded = [
-        f"{row['paper']}.{row['claim']}" for row in all_rows if not row["failed_by_controls"]
-    ]
+    unguarded = _claims_no_control_fails(all_rows)
     out += [
         "</tbody></table>",
         "<p>Claims that no control fails (no wrong model shows that they have power): "

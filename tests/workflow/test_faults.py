@@ -110,9 +110,9 @@ def _assert_nothing_looks_complete(work: Path) -> None:
             read_stage(path, paper="tsodyks2000", stage="inputs")
 
 
-def _finish_and_check(work: Path, env: dict) -> None:
-    """``--rerun-incomplete`` builds the target, which then reads as a valid stage file."""
-    done = snakemake(
+def _rerun_incomplete(work: Path, env: dict):
+    """``snakemake --rerun-incomplete`` of ``TARGET`` on the small config."""
+    return snakemake(
         work,
         "--cores",
         "1",
@@ -124,6 +124,11 @@ def _finish_and_check(work: Path, env: dict) -> None:
         env=env,
         timeout=600,
     )
+
+
+def _finish_and_check(work: Path, env: dict) -> None:
+    """``--rerun-incomplete`` builds the target, which then reads as a valid stage file."""
+    done = _rerun_incomplete(work, env)
     assert done.returncode == 0, done.stderr[-3000:]
     ds = read_stage(work / TARGET, paper="tsodyks2000", stage="inputs", scenario="main", seed=1)
     assert ds.sizes and all(ds[name].size for name in ds.data_vars)
@@ -152,17 +157,7 @@ def test_run_killed_with_its_job_mid_write_recovers_after_unlock(scratch, tmp_pa
     os.killpg(run.pid, signal.SIGKILL)
     run.communicate(timeout=60)
     _assert_nothing_looks_complete(work)
-    locked = snakemake(
-        work,
-        "--cores",
-        "1",
-        "--rerun-incomplete",
-        TARGET,
-        "--configfile",
-        "config/config.yaml",
-        "config/small.yaml",
-        env=env,
-    )
+    locked = _rerun_incomplete(work, env)
     assert locked.returncode != 0 and "--unlock" in locked.stderr, locked.stderr[-2000:]
     unlocked = snakemake(
         work, "--unlock", "--configfile", "config/config.yaml", "config/small.yaml", env=env
