@@ -6,8 +6,9 @@ skipped elsewhere, e.g. for a developer without root or apt.
 
 Each Snakemake run happens in a scratch copy of the repository, as a user would run it:
 ``snakemake --profile profiles/slurm ...``. The checks use SLURM's accounting (sacct), not
-Snakemake's word: every job of the small config ran as a SLURM job and completed, its outputs equal
-a local run's value for value, a second run does nothing; a failing job makes Snakemake exit
+Snakemake's word: every job of the small config (all of it for two papers, one chain of stages of
+every sub-model for the other three) ran as a SLURM job and completed, its outputs equal a local
+run's value for value for every paper, a second run does nothing; a failing job makes Snakemake exit
 non-zero and names the job's SLURM log; a job killed by SLURM at its time limit (TIMEOUT) is retried
 with the longer runtime its rule asks for; the rule's resources, the partition and account from
 the environment, and HDF5_USE_FILE_LOCKING=FALSE reach the job.
@@ -38,9 +39,17 @@ FIXTURE_SNAKEFILE = Path(__file__).resolve().parent / "slurm_fixture" / "Snakefi
 UP = REPO / ".ci" / "slurm" / "up.sh"
 DOWN = REPO / ".ci" / "slurm" / "down.sh"
 SMALL_CONFIG = "config/small.yaml"
-# The cluster run covers the first two papers (about 50 jobs, as when this test was written):
-# its runtime grows by 4-5 s per job, and the profile's mechanics do not depend on the paper.
+# The cluster run covers every paper: the whole small config (``all``: every stage, figure and
+# the claims) of the first two (about 50 jobs), and one chain of stages of every sub-model of the
+# other three (22 jobs; their whole small config would add about 80 jobs). Its runtime grows by
+# 4-5 s per job; the profile's mechanics do not depend on the paper, but each paper's kernels
+# must give on the cluster the numbers they give locally.
 CLUSTER_PAPERS = ("tsodyks2000", "sadeh2015")
+CLUSTER_CHAINS = {
+    "sweeney2017": ("diffusive",),
+    "milstein2021": ("A-ref", "B-induction2", "C-network"),  # B-induction2 reads B-induction1
+    "urbanczik2014": ("main", "control_spikes_only"),  # sub-models main and variant
+}
 CLUSTER_CONFIG = "config/cluster_test.yaml"
 
 # A run that takes longer has hung (e.g. polling a status command that never answers).
@@ -203,10 +212,45 @@ def sacct(run_id: str) -> dict[str, dict[str, str]]:
     return {row["JobIDRaw"]: row for row in rows}
 
 
+def chain_targets() -> list[str]:
+    """The stage files of :data:`CLUSTER_CHAINS` in the small config: every non-optional stage
+    of each scenario (Snakemake adds the stages they read)."""
+    from synplast.cli import load_config
+    from synplast.pipeline import graph
+
+    config = load_config(
+        [str(REPO / "config" / "config.yaml"), str(REPO / SMALL_CONFIG)],
+        REPO / "workflow" / "schemas" / "config.schema.yaml",
+    )
+    return [
+        graph.stage_path(paper, *request, root="results").as_posix()
+        for paper, scenarios in CLUSTER_CHAINS.items()
+        for scenario in scenarios
+        for name, stage in graph.scenario_stages(config, paper, scenario).items()
+        if not stage.optional
+        for request in graph.stage_requests(config, paper, scenario, name)
+    ]
+
+
 def scratch_copy(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A copy of the repository, with Numba's cache files (so that the jobs load the compiled
+    kernels rather than compile them each)."""
     dest = tmp_path_factory.mktemp(name) / "synplast"
     shutil.copytree(REPO, dest, ignore=COPY_IGNORE, symlinks=True)
+    for cache in (REPO / "src").rglob("__pycache__/*.nb[ci]"):
+        target = dest / cache.relative_to(REPO)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(cache, target)  # with the source's time stamps, which the cache checks
     return dest
+
+
+def copy_env(copy: Path) -> dict[str, str]:
+    """The environment of a run in ``copy``: its own ``src`` first on the path, so that its
+    jobs (SLURM's too: the profile exports the environment) run the copy's code, not the
+    working tree's, which may change while the runs go on."""
+    return run_env(
+        PYTHONPATH=os.pathsep.join(filter(None, [str(copy / "src"), os.environ.get("PYTHONPATH")]))
+    )
 
 
 def profile_retries() -> int:
@@ -252,7 +296,8 @@ def slurm_cluster():
 
 @pytest.fixture(scope="module")
 def small_runs(slurm_cluster, fixture_started, tmp_path_factory):
-    """The small config through the slurm profile, and the same locally, in two scratch copies.
+    """The small config through the slurm profile, and the same locally, in two scratch copies:
+    ``all`` of :data:`CLUSTER_PAPERS` and the stage chains of :data:`CLUSTER_CHAINS`.
 
     The local run goes on at the same time (the SLURM run spends much of its time waiting), and
     so does the fixture workflow (``fixture_started``), which mostly waits for a time limit.
@@ -269,17 +314,18 @@ def small_runs(slurm_cluster, fixture_started, tmp_path_factory):
                 if paper not in CLUSTER_PAPERS
             )
         )
-    # the target before --configfile, which would take it for a second config file
+    # the targets before --configfile, which would take them for more config files
     configs = ["--configfile", SMALL_CONFIG, CLUSTER_CONFIG]
-    slurm_args = ["--profile", "profiles/slurm", "all", *configs]
-    local = Started(["--cores", "2", "all", *configs], local_dir)
+    targets = ["all", *chain_targets()]
+    slurm_args = ["--profile", "profiles/slurm", *targets, *configs]
+    local = Started(["--cores", "2", *targets, *configs], local_dir, copy_env(local_dir))
     try:
-        first = snakemake(slurm_args, slurm_dir)
+        first = snakemake(slurm_args, slurm_dir, copy_env(slurm_dir))
         local_run = local.wait()
     finally:
         local.stop()
     assert local_run.returncode == 0, f"the local run failed:\n{local_run.tail()}"
-    second = snakemake(slurm_args, slurm_dir)
+    second = snakemake(slurm_args, slurm_dir, copy_env(slurm_dir))
     print(
         f"\n[slurm] small config: first run {first.seconds:.1f} s (local run alongside), "
         f"second run {second.seconds:.1f} s",
@@ -318,6 +364,8 @@ def test_small_config_outputs_on_slurm_equal_a_local_run(small_runs):
     local_files = sorted(p.relative_to(local_results) for p in local_results.rglob("*.nc"))
     assert slurm_files, "the SLURM run wrote no .nc file under results/"
     assert slurm_files == local_files
+    # every paper's numbers were computed on the cluster
+    assert {rel.parts[0] for rel in slurm_files} >= set(REGISTRY), slurm_files
     for rel in slurm_files:
         with (
             xr.open_dataset(slurm_results / rel, engine="netcdf4") as on_slurm,
