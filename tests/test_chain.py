@@ -122,6 +122,12 @@ def test_verify_reports_missing_and_foreign_named_files(chain, capsys):
     assert lines[-1] == "verified 3 files: 3 problems"
 
 
+def test_verify_reports_a_missing_scorecard(chain, capsys):
+    status, lines = run(capsys, "verify", "r/no_scorecard.json")
+    assert status == 1
+    assert lines[0].startswith("r/no_scorecard.json: missing"), lines
+
+
 def test_verify_of_a_scorecard_checks_the_claims_files_against_its_rows(chain, capsys):
     write_stage(dataset(6), "r/claims.nc", stage="claims", config={"c": 1}, **RUN)
     claims = synplast.stagefile.read_stage("r/claims.nc").attrs

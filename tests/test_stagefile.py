@@ -93,11 +93,13 @@ def test_reading_the_wrong_file_is_a_one_line_error_naming_it(tmp_path, expect, 
     assert "\n" not in str(error.value)
 
 
-def test_nan_is_refused_unless_the_variable_allows_it(tmp_path):
-    path = write_stage(dataset([1.0, np.nan]), tmp_path / "f.nc", **PROVENANCE)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_nan_is_refused_unless_the_variable_allows_it(tmp_path, dtype):
+    values = np.array([1.0, np.nan], dtype=dtype)
+    path = write_stage(dataset(values), tmp_path / "f.nc", **PROVENANCE)
     with pytest.raises(StageFileError, match="'rate_Hz' holds NaN"):
         read_stage(path)
-    ok = write_stage(dataset([1.0, np.nan], may_be_nan=1), tmp_path / "g.nc", **PROVENANCE)
+    ok = write_stage(dataset(values, may_be_nan=1), tmp_path / "g.nc", **PROVENANCE)
     assert np.isnan(read_stage(ok)["rate_Hz"].values[1])
 
 

@@ -133,6 +133,10 @@ def test_sweeney2017_unstable_threshold_stops_at_its_overflow(small_config, tmp_
     assert_one_line_naming_the_job(error, config, "sweeney2017", "diffusive", 1, "plastic", "theta")
     assert 1000 < error.step < 1100  # |theta| ~ 2^step reaches 1.8e308 near step 1024
     assert error.where == f"t = {error.step * 0.05:g} tau"
+    config["sweeney2017"]["protocol"]["n_steps"] = error.step + 1  # steps 0 .. step
+    with pytest.raises(SimulationDiverged) as again, np.errstate(over="ignore", invalid="ignore"):
+        run_stage("sweeney2017", "plastic", config=config, scenario="diffusive", seed=1)
+    assert (again.value.step, again.value.variable) == (error.step, "theta")
     config["sweeney2017"]["protocol"]["n_steps"] = error.step  # steps 0 .. step - 1
     with np.errstate(over="ignore", invalid="ignore"):
         path = run_stage("sweeney2017", "plastic", config=config, scenario="diffusive", seed=1)

@@ -88,6 +88,12 @@ BAD_CONFIGS = [
     (
         T,
         "inconsistent",
+        f"{T}:\n  model:\n    v_reset_mV: 15.0\n",
+        f"{T}.scenarios.main.model.v_reset_mV: must be below v_thresh_mV",
+    ),
+    (
+        T,
+        "inconsistent",
         f"{T}:\n  protocol:\n    record_ms: 0.5\n",
         f"{T}.scenarios.main.protocol.record_ms: must be a whole number of dt_ms",
     ),

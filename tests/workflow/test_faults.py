@@ -11,6 +11,7 @@ Snakemake itself (a lost login session, a power cut).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -89,7 +90,8 @@ def _start_stalled_run(work: Path, env: dict, tmp_path: Path) -> tuple[subproces
     deadline = time.monotonic() + 240
     while not marker.exists() or not marker.read_text().strip():
         if run.poll() is not None or time.monotonic() > deadline:
-            os.killpg(run.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(run.pid, signal.SIGKILL)
             pytest.fail(f"the job never reached its write: {run.communicate()[0][-3000:]}")
         time.sleep(0.05)
     pid, temporary = marker.read_text().split(maxsplit=1)
